@@ -1,0 +1,50 @@
+// Bundles the extension and the CLI. The 'coreFence' plugin makes the build fail when
+// anything under src/core or src/cli imports 'vscode' (design.md, dependency direction).
+const esbuild = require('esbuild');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const fenced = [path.join(__dirname, 'src', 'core') + path.sep, path.join(__dirname, 'src', 'cli') + path.sep];
+const coreFence = {
+  name: 'core-fence',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => {
+      if (fenced.some((dir) => args.importer.startsWith(dir))) {
+        return { errors: [{ text: `${path.relative(__dirname, args.importer)} imports 'vscode': src/core and src/cli must stay vscode-free` }] };
+      }
+      return { path: 'vscode', external: true };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  plugins: [coreFence],
+};
+
+async function main() {
+  const contexts = await Promise.all([
+    esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
+    esbuild.context({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  ]);
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  require('fs').chmodSync(path.join(__dirname, 'dist', 'cli.js'), 0o755);
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});

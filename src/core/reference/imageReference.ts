@@ -1,0 +1,153 @@
+/**
+ * Image reference grammar, after distribution/reference:
+ * https://github.com/distribution/reference/blob/main/reference.go
+ *
+ *   reference := name [ ":" tag ] [ "@" digest ]
+ *   name      := [domain "/"] path-component ["/" path-component]*
+ *   domain    := host [":" port]        (first component with "." or ":", or "localhost")
+ *   tag       := [\w][\w.-]{0,127}
+ *   digest    := algorithm ":" hex      (sha256: 64 lowercase hex)
+ *
+ * The whole name is at most 255 characters. Bare names belong to docker.io, and
+ * one-component names get "library/" (`redis` is `docker.io/library/redis`).
+ */
+
+export interface ImageReference {
+  /** Registry host as written, or '' when the reference has none (implicitly docker.io). */
+  domain: string;
+  /** Repository path as written, without domain (`bitnami/redis`, `redis`). */
+  path: string;
+  tag?: string;
+  digest?: string;
+}
+
+export type ReferenceErrorCode =
+  | 'empty'
+  | 'invalid-format'
+  | 'uppercase-repository'
+  | 'name-too-long'
+  | 'tag-too-long'
+  | 'invalid-tag'
+  | 'invalid-digest';
+
+export interface ReferenceError {
+  name: 'ReferenceError';
+  code: ReferenceErrorCode;
+  message: string;
+}
+
+export type ParseReferenceResult = { ok: true; ref: ImageReference } | { ok: false; error: ReferenceError };
+
+export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+const MAX_NAME = 255;
+
+function fail(code: ReferenceErrorCode, message: string): ParseReferenceResult {
+  return { ok: false, error: { name: 'ReferenceError', code, message } };
+}
+
+/** True when the first path component names a registry host rather than a namespace. */
+export function isDomainComponent(component: string): boolean {
+  return component.includes('.') || component.includes(':') || component === 'localhost';
+}
+
+function validDomain(domain: string): boolean {
+  // host[:port], host may be a bracketed IPv6 literal.
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:/]+)(?::(\d+))?$/.exec(domain);
+  if (!m) return false;
+  if (m[1].startsWith('[')) return true;
+  return m[1].split('.').every((c) => DOMAIN_COMPONENT.test(c));
+}
+
+/** Parses a reference exactly as written. Never throws on user text. */
+export function parseImageReference(input: string): ParseReferenceResult {
+  if (input.length === 0) return fail('empty', 'empty image reference');
+  let rest = input;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return fail('invalid-digest', `invalid digest "${digest}"`);
+    if (digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+      return fail('invalid-digest', `a sha256 digest has 64 lowercase hex characters: "${digest}"`);
+    }
+  }
+  let tag: string | undefined;
+  const lastColon = rest.lastIndexOf(':');
+  if (lastColon > rest.lastIndexOf('/')) {
+    tag = rest.slice(lastColon + 1);
+    rest = rest.slice(0, lastColon);
+    if (tag.length > 128) return fail('tag-too-long', `tag is longer than 128 characters`);
+    if (!TAG.test(tag)) return fail('invalid-tag', `invalid tag "${tag}"`);
+  }
+  if (rest.length === 0) return fail('invalid-format', `no repository name in "${input}"`);
+  if (rest.length > MAX_NAME) return fail('name-too-long', `repository name is longer than ${MAX_NAME} characters`);
+  const components = rest.split('/');
+  let domain = '';
+  if (components.length > 1 && isDomainComponent(components[0])) {
+    domain = components.shift()!;
+    if (!validDomain(domain)) return fail('invalid-format', `invalid registry host "${domain}"`);
+  }
+  for (const c of components) {
+    if (!PATH_COMPONENT.test(c)) {
+      if (PATH_COMPONENT.test(c.toLowerCase())) return fail('uppercase-repository', `repository names must be lowercase: "${rest}"`);
+      return fail('invalid-format', `invalid repository path component "${c}" in "${input}"`);
+    }
+  }
+  const ref: ImageReference = { domain, path: components.join('/') };
+  if (tag !== undefined) ref.tag = tag;
+  if (digest !== undefined) ref.digest = digest;
+  return { ok: true, ref };
+}
+
+/** The canonical registry host: '' and Docker Hub aliases become docker.io. */
+export function normalizeDomain(domain: string): string {
+  const d = domain.toLowerCase();
+  return d === '' || DOCKER_HUB_ALIASES.has(d) ? DOCKER_HUB : d;
+}
+
+/** The path with Docker Hub's implicit `library/` added for one-component names. */
+export function normalizePath(domain: string, path: string): string {
+  return normalizeDomain(domain) === DOCKER_HUB && !path.includes('/') ? `library/${path}` : path;
+}
+
+/** Fully qualified repository name, e.g. `redis` -> `docker.io/library/redis`. */
+export function normalizedName(ref: Pick<ImageReference, 'domain' | 'path'>): string {
+  return `${normalizeDomain(ref.domain)}/${normalizePath(ref.domain, ref.path)}`;
+}
+
+/** The reference as written: [domain/]path[:tag][@digest]. parse(format(r)) equals r. */
+export function formatImageReference(ref: ImageReference): string {
+  let s = ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
+  if (ref.tag !== undefined) s += `:${ref.tag}`;
+  if (ref.digest !== undefined) s += `@${ref.digest}`;
+  return s;
+}
+
+/** Splits a normalized name `domain/path` into its two parts. */
+export function splitName(name: string): { domain: string; path: string } {
+  const i = name.indexOf('/');
+  return i === -1 ? { domain: DOCKER_HUB, path: name } : { domain: name.slice(0, i), path: name.slice(i + 1) };
+}
+
+/**
+ * Writes `newName` (normalized) in the style of `written`: when the original left
+ * out docker.io (`bitnami/redis`), the new name does too if it is still on Docker Hub,
+ * and `library/` is dropped again for official images.
+ */
+export function nameInStyleOf(written: Pick<ImageReference, 'domain' | 'path'>, newName: string): string {
+  const { domain, path } = splitName(newName);
+  if (domain === DOCKER_HUB && written.domain === '') {
+    return path.startsWith('library/') && !written.path.includes('/') ? path.slice('library/'.length) : path;
+  }
+  if (domain === DOCKER_HUB && written.domain !== '' && normalizeDomain(written.domain) === DOCKER_HUB) {
+    return `${written.domain}/${path}`;
+  }
+  return `${domain}/${path}`;
+}
