@@ -1,0 +1,133 @@
+import { normalizedName } from './reference/imageReference';
+import type { MigrationRule, RuleSet, Severity } from './rules/migrationRule';
+import { RuleMatcher } from './rules/matchRule';
+import { dedupeEdits } from './rewrite/applyEdits';
+import { planRewrite } from './rewrite/planEdits';
+import type { FileFormat } from './scan/fileFormat';
+import { findMentions } from './scan/findMentions';
+import type { ImageMention, MentionPart } from './scan/imageMention';
+import type { Span, TextEdit } from './text/span';
+
+export { applyEdits } from './rewrite/applyEdits';
+export { loadRuleSet, RULES_FILE_NAME } from './rules/loadRuleSet';
+export { detectFileFormat } from './scan/fileFormat';
+export type { ImageMention, MentionPart } from './scan/imageMention';
+export type { MigrationRule, RuleProblem, RuleSet, Severity } from './rules/migrationRule';
+export type { Span, TextEdit } from './text/span';
+
+/** A deprecated reference: which rule, where, and the edits that fix it. */
+export interface Finding {
+  /** Stable for one text: rule id and span. */
+  key: string;
+  mention: ImageMention;
+  rule: MigrationRule;
+  /** The rules followed when the new home itself moved again (first is `rule`). */
+  chain: MigrationRule[];
+  message: string;
+  severity: Severity;
+  /** Where to show it: the reference, or each field of a split reference. */
+  spans: Span[];
+  /** Normalized old and new repository names; newName is null for a rule with no target. */
+  oldName: string;
+  newName: string | null;
+  /** What replaces `mention.text`, or null when there is no target. */
+  replacement: string | null;
+  /** For split references: each field's new text. */
+  partReplacements?: { part: MentionPart; newText: string }[];
+  /** Empty when the rule has no target, or when the fix overlaps another one. */
+  edits: TextEdit[];
+}
+
+export interface FileAnalysis {
+  mentions: ImageMention[];
+  findings: Finding[];
+  /** Set when the file was not scanned (binary, too large). */
+  skippedFile?: string;
+}
+
+export interface AnalyzeOptions {
+  /** Files longer than this many UTF-16 code units are skipped with a note. Default 5 MiB. */
+  maxBytes?: number;
+  format?: FileFormat;
+}
+
+const matchers = new WeakMap<RuleSet, RuleMatcher>();
+
+/** One matcher per rule set, built on first use. */
+export function matcherFor(ruleSet: RuleSet): RuleMatcher {
+  let m = matchers.get(ruleSet);
+  if (!m) matchers.set(ruleSet, (m = new RuleMatcher(ruleSet)));
+  return m;
+}
+
+/** True when the text looks binary: a NUL in its first 8,000 characters, as git decides. */
+export function looksBinary(text: string): boolean {
+  return text.slice(0, 8000).includes('\0');
+}
+
+/**
+ * Finds every image reference in one file's text and the deprecated ones among them,
+ * each with the minimal edits that fix it. The same function serves the CLI and the
+ * editor, so both give the same answer. Never throws on user text.
+ */
+export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, options: AnalyzeOptions = {}): FileAnalysis {
+  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  if (text.length > maxBytes) return { mentions: [], findings: [], skippedFile: `larger than ${Math.round(maxBytes / 1024)} KB` };
+  if (looksBinary(text)) return { mentions: [], findings: [], skippedFile: 'binary file' };
+  const mentions = findMentions(text, filePath, options.format);
+  const matcher = matcherFor(ruleSet);
+  const findings: Finding[] = [];
+  for (const mention of mentions) {
+    const f = findingFor(mention, matcher);
+    if (f) findings.push(f);
+  }
+  const { dropped } = dedupeEdits(findings.flatMap((f) => f.edits));
+  if (dropped.length) {
+    const droppedSet = new Set(dropped);
+    for (const f of findings) {
+      if (f.edits.some((e) => droppedSet.has(e))) {
+        f.edits = [];
+        f.message += ' Its fix overlaps another one in this file; fix it by hand.';
+      }
+    }
+  }
+  return { mentions, findings };
+}
+
+export function findingFor(mention: ImageMention, matcher: RuleMatcher): Finding | undefined {
+  if (mention.skipped || !mention.ref) return undefined;
+  const oldName = normalizedName(mention.ref);
+  const m = matcher.match(oldName);
+  if (!m || m.newName === oldName) return undefined;
+  const spans = mention.parts ? mention.parts.filter((p) => p.role === 'registry' || p.role === 'repository').map((p) => p.span) : [mention.span];
+  const written = mention.ref.domain ? `${mention.ref.domain}/${mention.ref.path}` : mention.ref.path;
+  const base = {
+    key: `${m.rule.id}@${mention.span.start}-${mention.span.end}`,
+    mention,
+    rule: m.rule,
+    chain: m.chain,
+    severity: m.rule.severity,
+    spans,
+    oldName,
+    newName: m.newName,
+  };
+  if (m.newName === null) {
+    const message = `${written} ${m.rule.reason.startsWith('the') ? '— ' + m.rule.reason : m.rule.reason}${since(m.rule)}; ${m.rule.message ?? 'there is no new location'}.`;
+    return { ...base, message, replacement: null, edits: [] };
+  }
+  const plan = planRewrite(mention, m.newName);
+  const via = m.chain.length > 1 ? ` (via ${m.chain.map((r) => r.id).join(' → ')})` : '';
+  let message = `${written} moved to ${m.newName}: ${m.rule.reason}${since(m.rule)}${via}.`;
+  if (mention.ref.digest) message += ` The digest ${mention.ref.digest.slice(0, 19)}… must exist at the new location; check it with \`registry-migrator verify\`.`;
+  return {
+    ...base,
+    message,
+    replacement: plan?.replacement ?? null,
+    partReplacements: plan?.partReplacements,
+    edits: plan?.edits ?? [],
+  };
+}
+
+function since(rule: MigrationRule): string {
+  return rule.since ? ` (since ${rule.since})` : '';
+}

@@ -1,0 +1,109 @@
+import { DOCKER_HUB, isDomainComponent, normalizeDomain } from '../reference/imageReference';
+import type { MigrationRule, RuleSet } from './migrationRule';
+
+/** What a repository name resolves to: the rule that matched it and the final new name. */
+export interface RuleMatch {
+  rule: MigrationRule;
+  /** The final new repository name after following chains, or null for a rule with no target. */
+  newName: string | null;
+  /** Every rule followed, first to last (`SO-GCR-OP` alone, or a chain). */
+  chain: MigrationRule[];
+}
+
+interface CompiledFrom {
+  rule: MigrationRule;
+  regex: RegExp;
+  /** exact 3, pattern 2, prefix 1; then longer `from` wins. */
+  rank: number;
+  length: number;
+}
+
+/**
+ * Normalizes a rule's `from` the way image names are normalized, without adding
+ * `library/` to prefixes: `bitnami` -> `docker.io/bitnami`, `K8S.GCR.IO` -> `k8s.gcr.io`,
+ * `redis` (exact) -> `docker.io/library/redis`.
+ */
+export function normalizeRuleName(from: string, match: MigrationRule['match']): string {
+  const parts = from.split('/');
+  if (isDomainComponent(parts[0])) {
+    const domain = normalizeDomain(parts[0]);
+    const rest = parts.slice(1);
+    if (domain === DOCKER_HUB && rest.length === 1 && match === 'exact') rest.unshift('library');
+    return [domain, ...rest].join('/');
+  }
+  if (parts.length === 1 && match === 'exact') return `${DOCKER_HUB}/library/${from}`;
+  return `${DOCKER_HUB}/${from}`;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function compile(rule: MigrationRule, from: string): CompiledFrom {
+  const norm = normalizeRuleName(from, rule.match);
+  let body: string;
+  if (rule.match === 'pattern') body = norm.split('*').map(escape).join('([a-z0-9._-]+)');
+  else body = escape(norm);
+  const regex = new RegExp(rule.match === 'prefix' ? `^${body}(/.*)?$` : `^${body}$`);
+  return { rule, regex, rank: rule.match === 'exact' ? 3 : rule.match === 'pattern' ? 2 : 1, length: norm.length };
+}
+
+/** Matches normalized repository names against a rule set; build once, use per file. */
+export class RuleMatcher {
+  private readonly compiled: CompiledFrom[];
+  /** Cheap first test: the registry hosts any rule can match. */
+  private readonly hosts: Set<string>;
+
+  constructor(ruleSet: RuleSet) {
+    this.compiled = [];
+    for (const rule of ruleSet.rules) {
+      if (!rule.enabled) continue;
+      for (const from of rule.from) this.compiled.push(compile(rule, from));
+    }
+    this.compiled.sort((a, b) => b.rank - a.rank || b.length - a.length);
+    this.hosts = new Set(this.compiled.map((c) => normalizeRuleName(c.rule.from[0], c.rule.match).split('/')[0]));
+    for (const c of this.compiled) for (const f of c.rule.from) this.hosts.add(normalizeRuleName(f, c.rule.match).split('/')[0]);
+  }
+
+  /** The registry hosts the rules cover, e.g. for a ripgrep-style prefilter. */
+  get ruleHosts(): ReadonlySet<string> {
+    return this.hosts;
+  }
+
+  private best(name: string, exclude: Set<MigrationRule>): { c: CompiledFrom; m: RegExpExecArray } | undefined {
+    const host = name.slice(0, name.indexOf('/'));
+    if (!this.hosts.has(host)) return undefined;
+    for (const c of this.compiled) {
+      if (exclude.has(c.rule)) continue;
+      const m = c.regex.exec(name);
+      if (m) return { c, m };
+    }
+    return undefined;
+  }
+
+  /** Resolves `name` (normalized, `domain/path`) through every chained rule. */
+  match(name: string): RuleMatch | undefined {
+    const first = this.best(name, new Set());
+    if (!first) return undefined;
+    const chain: MigrationRule[] = [first.c.rule];
+    let current = apply(first.c.rule, first.m);
+    if (current === null) return { rule: first.c.rule, newName: null, chain };
+    const seen = new Set<MigrationRule>(chain);
+    for (let hop = 0; hop < 16; hop++) {
+      const next = this.best(current, seen);
+      if (!next || !next.c.rule.to) break;
+      const mapped = apply(next.c.rule, next.m);
+      if (mapped === null || mapped === current) break;
+      chain.push(next.c.rule);
+      seen.add(next.c.rule);
+      current = mapped;
+    }
+    return { rule: first.c.rule, newName: current, chain };
+  }
+}
+
+function apply(rule: MigrationRule, m: RegExpExecArray): string | null {
+  if (!rule.to) return null;
+  const to = normalizeRuleName(rule.to, rule.match === 'prefix' ? 'prefix' : 'exact');
+  if (rule.match === 'prefix') return to + (m[1] ?? '');
+  if (rule.match === 'pattern') return to.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
+  return to;
+}
