@@ -1,5 +1,10 @@
 import type { Command } from '../command';
+import { fixCommand } from './fix';
+import { scanCommand } from './scan';
 
 // One entry per command, in the order `--help` lists them.
-// (scan, fix: core engine issue; tags, verify: registry issue; copy: copy issue)
-export const commands: Record<string, Command> = {};
+// (tags, verify: registry issue; copy: copy issue)
+export const commands: Record<string, Command> = {
+  scan: scanCommand,
+  fix: fixCommand,
+};

@@ -1,0 +1,69 @@
+import * as fs from 'fs';
+import { analyzeText, type FileAnalysis } from '../core/analyze';
+import type { RuleSet } from '../core/rules/migrationRule';
+import { ruleNeedles } from '../core/rules/matchRule';
+import type { WalkedFile } from './walkFiles';
+
+export interface ScannedFile {
+  file: WalkedFile;
+  /** The text without its byte-order mark; spans refer to it. */
+  text: string;
+  bom: boolean;
+  analysis: FileAnalysis;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ScanOptions {
+  /** Analyze every file, not only those that may hold a deprecated reference. */
+  all: boolean;
+  maxBytes: number;
+}
+
+/**
+ * Reads and analyzes files. Without `all`, a file none of the rules' needles occur in is
+ * not decoded or parsed at all (Buffer.indexOf runs at memchr speed): that is what keeps a
+ * scan of a large repository within a small factor of ripgrep.
+ */
+export function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, options: ScanOptions): { scanned: ScannedFile[]; skipped: SkippedFile[] } {
+  const needles = ruleNeedles(ruleSet).map((n) => Buffer.from(n));
+  const scanned: ScannedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of files) {
+    let buf: Buffer;
+    try {
+      const size = fs.statSync(file.abs).size;
+      if (size > options.maxBytes) {
+        skipped.push({ file: file.rel, reason: `larger than ${Math.round(options.maxBytes / 1024)} KB` });
+        continue;
+      }
+      buf = fs.readFileSync(file.abs);
+    } catch (e) {
+      skipped.push({ file: file.rel, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    if (!options.all && !needles.some((n) => buf.indexOf(n) !== -1)) continue;
+    if (buf.subarray(0, 8000).indexOf(0) !== -1) {
+      skipped.push({ file: file.rel, reason: 'binary file' });
+      continue;
+    }
+    let text = buf.toString('utf8');
+    const bom = text.charCodeAt(0) === 0xfeff;
+    if (bom) text = text.slice(1);
+    const analysis = analyzeText(text, file.rel, ruleSet, { maxBytes: options.maxBytes });
+    if (analysis.skippedFile) {
+      skipped.push({ file: file.rel, reason: analysis.skippedFile });
+      continue;
+    }
+    scanned.push({ file, text, bom, analysis });
+  }
+  return { scanned, skipped };
+}
+
+/** True when the bytes survive a UTF-8 round trip, so rewriting the text cannot corrupt them. */
+export function isUtf8RoundTrip(buf: Buffer, text: string, bom: boolean): boolean {
+  return Buffer.from(bom ? '\ufeff' + text : text, 'utf8').equals(buf);
+}
