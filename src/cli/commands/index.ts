@@ -1,10 +1,14 @@
 import type { Command } from '../command';
 import { fixCommand } from './fix';
 import { scanCommand } from './scan';
+import { tagsCommand } from './tags';
+import { verifyCommand } from './verify';
 
 // One entry per command, in the order `--help` lists them.
 // (tags, verify: registry issue; copy: copy issue)
 export const commands: Record<string, Command> = {
   scan: scanCommand,
   fix: fixCommand,
+  tags: tagsCommand,
+  verify: verifyCommand,
 };

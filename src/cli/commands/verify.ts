@@ -1,0 +1,124 @@
+import { oneOf, parseArgs, positiveInt, regexOption } from '../args';
+import type { Command } from '../command';
+import { type CliIO, EXIT, UsageError } from '../io';
+import { type TagParity, type VerifyReport, createDefaultRegistryClient, parseRepository, verifyRepositories } from '../../core/registry/index';
+
+const usage = `Usage: registry-migrator verify OLD_REPO NEW_REPO [--tags REGEX] [--concurrency N] [--format text|json|markdown] [--insecure-registry HOST]...
+
+Proves that every tag of OLD_REPO exists in NEW_REPO with the same digest (per platform
+for multi-arch images). Exit 0 when every tag is identical, 1 otherwise, 2 on usage errors.
+  --tags REGEX              only tags matching REGEX
+  --concurrency N           tags compared at once, and requests per registry (default 16)
+  --format text|json|markdown
+                            a summary and the non-identical tags (default); JSON; or a
+                            Markdown table for a migration pull request
+  --insecure-registry HOST  talk plain HTTP to HOST (loopback registries always are)
+`;
+
+const short = (d: string | undefined | null) => (d ? d.replace(/^sha256:/, '').slice(0, 12) : '-');
+
+function note(r: TagParity): string {
+  if (r.status === 'error') return r.cause?.message ?? '';
+  if (r.status === 'different') {
+    if (r.platformsIdentical) return 'every platform identical; only the index differs';
+    const diff = r.platforms.filter((p) => p.status !== 'identical').map((p) => `${p.platform} ${p.status}`);
+    return diff.length ? diff.join(', ') : `${r.old?.mediaType ?? ''} vs ${r.new?.mediaType ?? ''}`;
+  }
+  return '';
+}
+
+function summaryLine(report: VerifyReport): string {
+  const s = report.summary;
+  return `${s.old} -> ${s.new}: ${s.total} tags: ${s.identical} identical, ${s.missing} missing, ${s.different} different, ${s.onlyInNew} only in new, ${s.error} errors`;
+}
+
+function renderText(report: VerifyReport): string {
+  const s = report.summary;
+  const lines: string[] = [];
+  if (s.listingError) lines.push(`error: could not list the ${s.listingError.side} repository: ${s.listingError.message}`);
+  lines.push(summaryLine(report));
+  if (s.newRepositoryMissing) lines.push(`note: ${s.new} does not exist (404 NAME_UNKNOWN)`);
+  const bad = report.results.filter((r) => r.status !== 'identical');
+  const w = Math.max(3, ...bad.map((r) => r.tag.length));
+  for (const r of bad) {
+    lines.push(`  ${r.status.padEnd(11)} ${r.tag.padEnd(w)}  old ${short(r.old?.digest).padEnd(12)}  new ${short(r.new?.digest).padEnd(12)}  ${note(r)}`.trimEnd());
+    if (r.status === 'different' && !r.platformsIdentical) {
+      for (const p of r.platforms.filter((x) => x.status !== 'identical')) lines.push(`      ${p.platform}: ${p.status} (old ${short(p.old)}, new ${short(p.new)})`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function renderMarkdown(report: VerifyReport): string {
+  const s = report.summary;
+  const esc = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [`**Registry parity** \`${s.old}\` → \`${s.new}\`: ${s.total} tags, ${s.identical} identical, ${s.missing} missing, ${s.different} different, ${s.onlyInNew} only in new, ${s.error} errors.`, ''];
+  if (s.listingError) lines.push(`Could not list the ${s.listingError.side} repository: ${esc(s.listingError.message)}`, '');
+  lines.push('| Tag | Status | Old digest | New digest | Notes |', '|---|---|---|---|---|');
+  for (const r of report.results) {
+    lines.push(`| \`${r.tag}\` | ${r.status} | ${r.old ? `\`${short(r.old.digest)}\`` : '—'} | ${r.new ? `\`${short(r.new.digest)}\`` : '—'} | ${esc(note(r))} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function renderJson(report: VerifyReport): string {
+  return JSON.stringify({ results: report.results, summary: report.summary }, null, 2) + '\n';
+}
+
+/** A one-line bar on stderr, redrawn at most every 100 ms, erased at the end. */
+function progressBar(io: CliIO): { update(done: number, total: number): void; clear(): void } {
+  let last = 0;
+  let drawn = false;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      const width = 30;
+      const filled = total ? Math.round((done / total) * width) : width;
+      io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} tags`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) io.err('\r\x1b[K');
+    },
+  };
+}
+
+export const verifyCommand: Command = {
+  summary: 'prove tags exist at the new location with the same digests',
+  usage,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { positionals, options } = parseArgs(argv, {
+      tags: { type: 'string' },
+      concurrency: { type: 'string' },
+      format: { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
+    });
+    if (positionals.length !== 2) throw new UsageError('give the old and the new repository');
+    const tags = regexOption(options.tags, 'tags');
+    const concurrency = positiveInt(options.concurrency, 'concurrency', 16);
+    const format = oneOf(options.format, ['text', 'json', 'markdown'] as const, 'format', 'text');
+    const [oldRepo, newRepo] = positionals.map(parseRepository);
+    if (!oldRepo.ok) throw new UsageError(`OLD_REPO: ${oldRepo.error.message}`);
+    if (!newRepo.ok) throw new UsageError(`NEW_REPO: ${newRepo.error.message}`);
+    const { client, close } = createDefaultRegistryClient({
+      env: io.env,
+      insecureRegistries: (options['insecure-registry'] as string[] | undefined) ?? [],
+      concurrency,
+      githubToken: true,
+    });
+    const bar = io.isTTY ? progressBar(io) : undefined;
+    try {
+      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { tags, concurrency, signal: io.signal, onProgress: bar?.update });
+      bar?.clear();
+      io.out(format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report) : renderText(report));
+      const s = report.summary;
+      // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
+      return s.total > 0 && s.identical === s.total && !s.listingError ? EXIT.ok : EXIT.findings;
+    } finally {
+      bar?.clear();
+      await close();
+    }
+  },
+};

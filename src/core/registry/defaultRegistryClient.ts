@@ -1,0 +1,50 @@
+import * as os from 'os';
+import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+
+import { type CredentialProvider, chainCredentialProviders, fileCredentials, githubTokenCredentials } from './credentials';
+import { RegistryClient } from './registryClient';
+
+export interface DefaultClientOptions {
+  env: NodeJS.ProcessEnv;
+  insecureRegistries?: string[];
+  /** Per-host request concurrency. Default 16. */
+  concurrency?: number;
+  /** Asked before the files (the extension's SecretStorage and GitHub session). */
+  provider?: CredentialProvider;
+  /** Use `GITHUB_TOKEN` for ghcr.io (the CLI does; the extension uses its GitHub session instead). */
+  githubToken?: boolean;
+  timeoutMs?: number;
+  allowPush?: boolean;
+}
+
+/**
+ * A client wired the way users expect: credentials from the injected provider, then Docker's
+ * and Podman's files, then `GITHUB_TOKEN`; `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` honoured through
+ * undici's EnvHttpProxyAgent (read from `env`, not from process.env, so a caller can pass its own).
+ * `close()` releases the connections.
+ */
+export function createDefaultRegistryClient(opts: DefaultClientOptions): { client: RegistryClient; dispatcher: Dispatcher; close(): Promise<void> } {
+  const env = opts.env;
+  const proxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
+  const dispatcher: Dispatcher = proxy
+    ? new EnvHttpProxyAgent({
+        httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+        httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+        noProxy: env.NO_PROXY ?? env.no_proxy,
+      })
+    : new Agent();
+  const credentials = chainCredentialProviders(
+    opts.provider,
+    fileCredentials({ env, homedir: env.HOME || os.homedir() }),
+    opts.githubToken ? githubTokenCredentials(env) : undefined,
+  );
+  const client = new RegistryClient({
+    dispatcher,
+    credentials,
+    insecureRegistries: opts.insecureRegistries,
+    maxConcurrencyPerHost: opts.concurrency,
+    timeoutMs: opts.timeoutMs,
+    allowPush: opts.allowPush,
+  });
+  return { client, dispatcher, close: () => dispatcher.close() };
+}

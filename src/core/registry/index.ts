@@ -1,0 +1,12 @@
+// The registry side of the engine: one import for the CLI, the extension and the copy command.
+export * from './credentials';
+export * from './defaultRegistryClient';
+export * from './mediaTypes';
+export * from './pushImage';
+export * from './registryClient';
+export * from './registryError';
+export * from './sortTags';
+export * from './verifyRepositories';
+export * from './wwwAuthenticate';
+export { nextLink } from './linkHeader';
+export { isLoopbackHost, registryOrigin } from './hosts';

@@ -1,0 +1,74 @@
+/**
+ * Orders tags newest first with awareness of versions, because registries list them in
+ * no useful order (distribution 2.8.2: filesystem order; GHCR and Quay: oldest first),
+ * and plain string order puts `v1.10.0` before `v1.9.0`.
+ *
+ * Version-like tags (`1.2.3`, `v1.2`, `v1beta2-1.3.0-3.1.1`, `3.9-alpine`) come first,
+ * highest first; a semver pre-release (`1.0.0-rc.1`) sorts below its release
+ * (https://semver.org/#spec-item-11). Everything else (`latest`, `sha-abc123`) follows in
+ * string order.
+ */
+export function sortTags(tags: Iterable<string>): string[] {
+  return [...tags].sort(compareTags);
+}
+
+interface Version {
+  nums: number[];
+  pre: string | undefined;
+  rest: string;
+}
+
+const VERSION = /^v?(\d+(?:\.\d+)*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const LOOSE = /^v?(\d+(?:\.\d+)*)(.*)$/;
+
+function parseVersion(tag: string): Version | undefined {
+  const m = VERSION.exec(tag);
+  if (m) {
+    const nums = m[1].split('.').map(Number);
+    // `3.9-alpine`: a variant suffix on a short version, not a pre-release
+    const pre = m[2] !== undefined && nums.length >= 3 ? m[2] : undefined;
+    return { nums, pre, rest: pre === undefined && m[2] !== undefined ? m[2] : '' };
+  }
+  const l = LOOSE.exec(tag);
+  if (l && l[2] !== '' && !/^[0-9a-f]{7,}$/i.test(tag)) return { nums: l[1].split('.').map(Number), pre: undefined, rest: l[2] };
+  return undefined;
+}
+
+function comparePre(a: string, b: string): number {
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    if (pa[i] === undefined) return -1;
+    if (pb[i] === undefined) return 1;
+    const na = /^\d+$/.test(pa[i]);
+    const nb = /^\d+$/.test(pb[i]);
+    if (na && nb) {
+      const d = Number(pa[i]) - Number(pb[i]);
+      if (d) return d;
+    } else if (na !== nb) return na ? -1 : 1;
+    else if (pa[i] !== pb[i]) return pa[i] < pb[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Ascending-by-preference comparator for Array.sort: newest version first. */
+export function compareTags(a: string, b: string): number {
+  const va = parseVersion(a);
+  const vb = parseVersion(b);
+  if (va && !vb) return -1;
+  if (!va && vb) return 1;
+  if (va && vb) {
+    for (let i = 0; i < Math.max(va.nums.length, vb.nums.length); i++) {
+      const d = (vb.nums[i] ?? -1) - (va.nums[i] ?? -1);
+      if (d) return d;
+    }
+    if (va.pre === undefined && vb.pre !== undefined) return -1;
+    if (va.pre !== undefined && vb.pre === undefined) return 1;
+    if (va.pre !== undefined && vb.pre !== undefined) {
+      const d = comparePre(vb.pre, va.pre);
+      if (d) return d;
+    }
+    if (va.rest !== vb.rest) return va.rest < vb.rest ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

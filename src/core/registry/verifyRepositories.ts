@@ -1,0 +1,180 @@
+import { isIndexMediaType } from './mediaTypes';
+import { type ManifestDescriptor, type PlatformManifest, type RegistryClient, type Repository, formatRepository, parsePlatforms } from './registryClient';
+import type { RegistryError, Result } from './registryError';
+import { sortTags } from './sortTags';
+
+export type ParityStatus = 'identical' | 'missing' | 'different' | 'only-in-new' | 'error';
+export type PlatformStatus = 'identical' | 'different' | 'missing' | 'only-in-new';
+
+export interface PlatformParity {
+  platform: string;
+  old: string | null;
+  new: string | null;
+  status: PlatformStatus;
+}
+
+/** One tag's answer. `platforms` lists an index's entries when the top-level digests differ. */
+export interface TagParity {
+  tag: string;
+  status: ParityStatus;
+  old: ManifestDescriptor | null;
+  new: ManifestDescriptor | null;
+  platforms: PlatformParity[];
+  /** For `different` indexes: every platform has the same digest, only the index itself differs (e.g. a Docker list re-pushed as an OCI index). */
+  platformsIdentical?: boolean;
+  /** For `error`: what failed, e.g. `{code: 'timeout', message: 'ghcr.io/…: no answer within 30 s'}`. */
+  cause?: { code: string; message: string };
+}
+
+export interface VerifySummary {
+  old: string;
+  new: string;
+  total: number;
+  identical: number;
+  missing: number;
+  different: number;
+  onlyInNew: number;
+  error: number;
+  /** The new repository does not exist at all (404 NAME_UNKNOWN), so every tag is missing. */
+  newRepositoryMissing?: boolean;
+  /** Listing the old (or new) repository failed, so there is nothing to compare. */
+  listingError?: { side: 'old' | 'new'; code: string; message: string };
+}
+
+export interface VerifyReport {
+  results: TagParity[];
+  summary: VerifySummary;
+}
+
+export interface VerifyOptions {
+  /** Only tags matching this (on either side). */
+  tags?: RegExp;
+  /** Tags compared at once. Default 16. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function cause(e: RegistryError): { code: string; message: string } {
+  return { code: e.code, message: e.message };
+}
+
+/**
+ * Platform-by-platform comparison of two manifests of which at least one is an index.
+ * A single manifest on one side matches the index entry with its digest.
+ */
+export function comparePlatforms(oldSide: PlatformManifest[] | string, newSide: PlatformManifest[] | string): PlatformParity[] {
+  const out: PlatformParity[] = [];
+  if (typeof oldSide === 'string' && typeof newSide === 'string') return out;
+  if (typeof oldSide === 'string' || typeof newSide === 'string') {
+    const single = typeof oldSide === 'string' ? oldSide : (newSide as string);
+    const index = typeof oldSide === 'string' ? (newSide as PlatformManifest[]) : oldSide;
+    const singleIsOld = typeof oldSide === 'string';
+    let matched = false;
+    for (const p of index) {
+      const same = p.digest === single;
+      matched ||= same;
+      out.push({
+        platform: p.platform,
+        old: singleIsOld ? (same ? single : null) : p.digest,
+        new: singleIsOld ? p.digest : same ? single : null,
+        status: same ? 'identical' : singleIsOld ? 'only-in-new' : 'missing',
+      });
+    }
+    if (!matched) out.push({ platform: 'single-platform manifest', old: singleIsOld ? single : null, new: singleIsOld ? null : single, status: singleIsOld ? 'missing' : 'only-in-new' });
+    return out;
+  }
+  const newBy = new Map(newSide.map((p) => [p.platform, p]));
+  for (const p of oldSide) {
+    const n = newBy.get(p.platform);
+    out.push({ platform: p.platform, old: p.digest, new: n?.digest ?? null, status: !n ? 'missing' : n.digest === p.digest ? 'identical' : 'different' });
+  }
+  const oldKeys = new Set(oldSide.map((p) => p.platform));
+  for (const p of newSide) if (!oldKeys.has(p.platform)) out.push({ platform: p.platform, old: null, new: p.digest, status: 'only-in-new' });
+  return out;
+}
+
+async function platformsOf(client: RegistryClient, repo: Repository, d: ManifestDescriptor, signal?: AbortSignal): Promise<Result<PlatformManifest[] | string>> {
+  if (!isIndexMediaType(d.mediaType)) return { ok: true, value: d.digest };
+  const m = await client.getManifest(repo, d.digest, signal);
+  if (!m.ok) return m;
+  try {
+    return { ok: true, value: parsePlatforms(m.value.bytes) };
+  } catch (e) {
+    return { ok: false, error: e as RegistryError };
+  }
+}
+
+async function compareTag(client: RegistryClient, oldRepo: Repository, newRepo: Repository, tag: string, inOld: boolean, inNew: boolean, signal?: AbortSignal): Promise<TagParity> {
+  const base: TagParity = { tag, status: 'error', old: null, new: null, platforms: [] };
+  const [o, n] = await Promise.all([
+    inOld ? client.headManifest(oldRepo, tag, signal) : undefined,
+    inNew ? client.headManifest(newRepo, tag, signal) : undefined,
+  ]);
+  if (o && !o.ok) return { ...base, cause: cause(o.error) };
+  if (n && !n.ok && n.error.code !== 'manifest-not-found') return { ...base, old: o?.value ?? null, cause: cause(n.error) };
+  const oldD = o?.value ?? null;
+  const newD = n?.ok ? n.value : null;
+  if (!oldD && !newD) return { ...base, cause: { code: 'manifest-not-found', message: `${tag}: listed but not found on either side` } };
+  if (!newD) return { ...base, status: 'missing', old: oldD };
+  if (!oldD) return { ...base, status: 'only-in-new', new: newD };
+  if (oldD.digest === newD.digest) return { ...base, status: 'identical', old: oldD, new: newD };
+  const result: TagParity = { ...base, status: 'different', old: oldD, new: newD };
+  if (isIndexMediaType(oldD.mediaType) || isIndexMediaType(newD.mediaType)) {
+    const [op, np] = await Promise.all([platformsOf(client, oldRepo, oldD, signal), platformsOf(client, newRepo, newD, signal)]);
+    if (!op.ok) return { ...result, status: 'error', cause: cause(op.error) };
+    if (!np.ok) return { ...result, status: 'error', cause: cause(np.error) };
+    result.platforms = comparePlatforms(op.value, np.value);
+    result.platformsIdentical = result.platforms.length > 0 && result.platforms.every((p) => p.status === 'identical');
+  }
+  return result;
+}
+
+/**
+ * Compares every tag of `oldRepo` with the same tag in `newRepo`: top-level digests first
+ * (HEAD with the same Accept list on both sides), then, when they differ and an index is
+ * involved, the per-platform digests. Never throws for registry trouble: failures become
+ * `error` results or `summary.listingError`.
+ */
+export async function verifyRepositories(client: RegistryClient, oldRepo: Repository, newRepo: Repository, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const summary: VerifySummary = { old: formatRepository(oldRepo), new: formatRepository(newRepo), total: 0, identical: 0, missing: 0, different: 0, onlyInNew: 0, error: 0 };
+  const [oldTags, newTags] = await Promise.all([client.listTags(oldRepo, { signal: opts.signal }), client.listTags(newRepo, { signal: opts.signal })]);
+  if (!oldTags.ok) {
+    summary.listingError = { side: 'old', ...cause(oldTags.error) };
+    return { results: [], summary };
+  }
+  let newFailure: RegistryError | undefined;
+  let newList: string[] = [];
+  if (newTags.ok) newList = newTags.value;
+  else if (newTags.error.code === 'repository-not-found') summary.newRepositoryMissing = true;
+  else newFailure = newTags.error;
+
+  const filter = opts.tags;
+  const keep = (t: string) => !filter || filter.test(t);
+  const oldSet = new Set(oldTags.value.filter(keep));
+  const newSet = new Set(newList.filter(keep));
+  const tags = sortTags(new Set([...oldSet, ...newSet]));
+  const results: TagParity[] = new Array<TagParity>(tags.length);
+  let next = 0;
+  let done = 0;
+  opts.onProgress?.(0, tags.length);
+  const worker = async () => {
+    while (next < tags.length) {
+      const i = next++;
+      const tag = tags[i];
+      if (newFailure && oldSet.has(tag)) {
+        results[i] = { tag, status: 'error', old: null, new: null, platforms: [], cause: { code: newFailure.code, message: `listing the new repository: ${newFailure.message}` } };
+      } else {
+        results[i] = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
+      }
+      opts.onProgress?.(++done, tags.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, Math.max(tags.length, 1)) }, worker));
+  for (const r of results) {
+    summary.total++;
+    if (r.status === 'only-in-new') summary.onlyInNew++;
+    else summary[r.status]++;
+  }
+  return { results, summary };
+}
