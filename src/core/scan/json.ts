@@ -1,3 +1,76 @@
-import type { ImageMention } from './imageMention';
-// placeholder until the JSON finder lands
-export function findJsonMentions(_text: string): ImageMention[] { return []; }
+import { type ImageMention, makeMention } from './imageMention';
+
+/**
+ * Image references in JSON and JSONC (devcontainer.json, JSON manifests, task files):
+ * string values of keys ending in `image` (`"image"`, `"dockerImage"`, `"IMAGE"`), and the
+ * string items of arrays under keys ending in `images`. A scan over the text rather than
+ * JSON.parse, because offsets are needed and JSONC has comments and trailing commas.
+ * Strings with escapes are left out: their source is not their value.
+ */
+export function findJsonMentions(text: string): ImageMention[] {
+  const out: ImageMention[] = [];
+  if (!/image/i.test(text)) return out;
+  // Find the end of the key first and look back for its opening quote: a lookbehind-free
+  // scan that stays linear on a 50 MB single line.
+  const key = /image(s?)"\s*:\s*/gi;
+  let m: RegExpExecArray | null;
+  while ((m = key.exec(text)) !== null) {
+    if (!isKey(text, m.index)) continue;
+    let p = key.lastIndex;
+    const plural = m[1] !== '';
+    const kind = plural ? 'json-images' : 'json-image';
+    if (!plural && text[p] === '"') {
+      push(out, text, p, kind, true);
+    } else if (plural && text[p] === '[') {
+      // Items up to the closing bracket; nested arrays or objects end the walk.
+      const limit = Math.min(text.length, p + 64 * 1024);
+      for (p++; p < limit; p++) {
+        const c = text[p];
+        if (c === '"') {
+          const end = stringEnd(text, p);
+          if (end === -1) break;
+          push(out, text, p, kind, false);
+          p = end;
+        } else if (c === ']' || c === '[' || c === '{') {
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** True when `image"` at `at` closes a key string opened at most 200 characters back. */
+function isKey(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0 && i >= at - 200; i--) {
+    const c = text[i];
+    if (c === '"') return text[i - 1] !== '\\';
+    if (c === '\n' || c === '\\') return false;
+  }
+  return false;
+}
+
+/** Offset of the closing quote of the string opening at `open`, or -1. */
+function stringEnd(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '"') return i;
+    else if (c === '\n') return -1;
+  }
+  return -1;
+}
+
+const NOT_AN_IMAGE = /^(?:\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/)|\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?)$|(?:^|\/)(?:Docker|Container)file(?:\.[\w.-]+)?$/i;
+
+function push(out: ImageMention[], text: string, open: number, kind: string, strict: boolean): void {
+  const end = stringEnd(text, open);
+  if (end === -1) return;
+  const start = open + 1;
+  const value = text.slice(start, end);
+  if (value.includes('\\') || value.trim() !== value || NOT_AN_IMAGE.test(value)) return;
+  let s = start;
+  if (value.startsWith('docker://')) s += 'docker://'.length;
+  const mention = makeMention(text, s, end, kind, { strict });
+  if (mention) out.push(mention);
+}

@@ -1,4 +1,347 @@
-import type { ImageMention } from './imageMention';
+import { type ImageMention, type MentionPart, type PartRole, makeMention, makeSplitMention, shiftMention } from './imageMention';
 import type { FileFormat } from './fileFormat';
-// placeholder until the YAML finders land
-export function findYamlMentions(_text: string, _format: FileFormat): ImageMention[] { return []; }
+import { findShellMentions } from './shell';
+import { type YMap, type YNode, type YScalar, mapGet, parseYamlTree } from './yaml/yamlTree';
+
+/**
+ * Image references in YAML: Kubernetes and CRD manifests, Helm values (inline and split
+ * `registry`/`repository`/`tag`/`digest`), Helm templates, Kustomize `images:`, GitHub
+ * Actions, GitLab CI, Compose, Skaffold and Cloud Build. Spans are exact; never throws.
+ *
+ * Split Helm references: `tag: ""` (the chart's appVersion) and `digest: ""` are kept as
+ * parts with an empty text and an empty span between the quotes, so a fix can point at
+ * them; makeSplitMention ignores empty tags. `global.imageRegistry` (or
+ * `global.image.registry`) becomes the registry part only when the image mapping has no
+ * `registry` of its own.
+ */
+export function findYamlMentions(text: string, format: FileFormat): ImageMention[] {
+  // Cheap exit for the common case of YAML that has nothing to do with images.
+  if (!mayHoldImages(text, format)) return [];
+  try {
+    const finder = new YamlFinder(text, format);
+    for (const doc of parseYamlTree(text)) finder.document(doc.roots);
+    return finder.out;
+  } catch {
+    // The tree reader is tolerant by construction; this guards the "never throw" promise.
+    return [];
+  }
+}
+
+function mayHoldImages(text: string, format: FileFormat): boolean {
+  if (/image/i.test(text)) return true;
+  switch (format) {
+    case 'github-workflow':
+    case 'gitlab-ci':
+      return true;
+    default:
+      return /^steps:/m.test(text);
+  }
+}
+
+/** Kinds whose `apiVersion` has no dot (`v1`, `apps/v1`, `batch/v1`) are core Kubernetes. */
+function isCoreApiVersion(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return !group.includes('.');
+}
+
+const NOT_A_VALUE = /^(?:null|~|true|false|yes|no|on|off|[-+]?\d+(?:\.\d+)?)$/i;
+/** Paths, URLs and pictures that sit under `image:` keys in docs sites and CRDs. */
+const NOT_AN_IMAGE = /^(?:\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/)|\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?)$|(?:^|\/)(?:Docker|Container)file(?:\.[\w.-]+)?$/i;
+
+const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
+
+class YamlFinder {
+  readonly out: ImageMention[] = [];
+  private readonly seen = new Set<string>();
+  private readonly path: string[] = [];
+  private docKind = '';
+  private docApi = '';
+  private globalRegistry: MentionPart | undefined;
+
+  constructor(
+    private readonly source: string,
+    private readonly format: FileFormat,
+  ) {}
+
+  document(roots: YNode[]): void {
+    const root = roots[0];
+    this.docKind = '';
+    this.docApi = '';
+    this.globalRegistry = undefined;
+    if (root?.t === 'map') {
+      this.docKind = scalarText(mapGet(root, 'kind'));
+      this.docApi = scalarText(mapGet(root, 'apiVersion'));
+      this.globalRegistry = this.findGlobalRegistry(root);
+      this.rootSpecific(root);
+    }
+    for (const r of roots) {
+      this.path.length = 0;
+      this.walk(r);
+    }
+  }
+
+  private push(m: ImageMention | undefined): void {
+    if (!m) return;
+    const key = `${m.span.start}:${m.span.end}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.out.push(m);
+  }
+
+  private walk(node: YNode): void {
+    if (node.t === 'map') {
+      for (const e of node.entries) {
+        this.entry(e.key, e.value);
+        if (e.value && e.value.t !== 'scalar') {
+          this.path.push(e.key);
+          this.walk(e.value);
+          this.path.pop();
+        }
+      }
+    } else if (node.t === 'seq') {
+      this.path.push('[]');
+      for (const it of node.items) if (it && it.t !== 'scalar') this.walk(it);
+      this.path.pop();
+    }
+  }
+
+  /** One `key: value` of a mapping at `this.path`. */
+  private entry(key: string, v: YNode | undefined): void {
+    if (!v) return;
+    const f = this.format;
+    const path = this.path;
+    if (f === 'github-workflow') {
+      if (key === 'container' && v.t === 'scalar' && path.length === 2 && path[0] === 'jobs') {
+        this.push(this.scalarMention(v, 'github-container-image', true));
+      } else if (key === 'uses' && v.t === 'scalar' && v.text.startsWith('docker://')) {
+        this.push(this.scalarMention(v, 'github-uses-docker', true));
+      } else if ((key === 'tags' || key === 'images') && v.t === 'scalar' && path[path.length - 1] === 'with') {
+        this.listInput(v, `github-with-${key}`);
+      } else if (key === 'run' && v.t === 'scalar') {
+        this.shell(v);
+      } else if (key === 'image' && v.t === 'scalar' && path.length === 1 && path[0] === 'runs' && !v.text.startsWith('docker://')) {
+        return; // action.yml `image: Dockerfile` is a build path, not a reference
+      }
+    } else if (f === 'gitlab-ci') {
+      if (key === 'services' && v.t === 'seq') {
+        for (const it of v.items) {
+          const name = it?.t === 'map' ? mapGet(it, 'name') : it;
+          if (name?.t === 'scalar') this.push(this.scalarMention(name, 'gitlab-ci-service', true));
+        }
+      } else if (SCRIPT_KEYS.has(key)) {
+        this.shellList(v);
+      }
+    }
+
+    const lower = key.toLowerCase();
+    if (lower.endsWith('image')) {
+      if (v.t === 'scalar') this.push(this.scalarMention(v, this.imageKind(), true));
+      else if (v.t === 'map') this.imageMap(v);
+    } else if (lower.endsWith('images')) {
+      if (v.t === 'map') {
+        // `images: {controller: {repository: …}}`
+        for (const e of v.entries) if (e.value?.t === 'map') this.imageMap(e.value);
+      } else if (v.t === 'seq' && !(path.length === 0 && key === 'images' && this.isKustomize())) {
+        const kind = path.length === 0 && this.isCloudBuild() ? 'cloudbuild-image' : `${this.imageKind()}-list`;
+        for (const it of v.items) if (it?.t === 'scalar') this.push(this.scalarMention(it, kind, kind === 'cloudbuild-image'));
+      }
+    }
+  }
+
+  private imageKind(): string {
+    const path = this.path;
+    switch (this.format) {
+      case 'compose':
+        return 'compose-image';
+      case 'github-workflow':
+        if (path.includes('services')) return 'github-service-image';
+        if (path[path.length - 1] === 'container') return 'github-container-image';
+        if (path[path.length - 1] === 'with') return 'github-with-image';
+        if (path[0] === 'runs') return 'github-action-image';
+        return 'github-image';
+      case 'gitlab-ci':
+        return 'gitlab-ci-image';
+      case 'helm-values':
+        return 'helm-values-image';
+      case 'helm-template':
+        return 'helm-template-image';
+      default:
+        if (this.docApi.startsWith('skaffold/')) return 'skaffold-image';
+        if (this.docKind && this.docApi) return isCoreApiVersion(this.docApi) ? 'k8s-image' : 'crd-image';
+        return this.docKind ? 'k8s-image' : 'yaml-image';
+    }
+  }
+
+  /** `image:` whose value is a mapping: Helm's split form, or GitLab's `{name: …}`. */
+  private imageMap(m: YMap): void {
+    const repository = mapGet(m, 'repository');
+    const name = mapGet(m, 'name');
+    if (repository?.t !== 'scalar') {
+      if (name?.t !== 'scalar') return;
+      if (this.format === 'gitlab-ci' || !mapGet(m, 'tag')) {
+        this.push(this.scalarMention(name, this.imageKind(), this.format === 'gitlab-ci'));
+        return;
+      }
+    }
+    const repo = repository?.t === 'scalar' ? repository : (name as YScalar);
+    const parts: MentionPart[] = [];
+    const registry = this.part(mapGet(m, 'registry'), 'registry');
+    if (registry) parts.push(registry);
+    else if (mapGet(m, 'registry') === undefined && this.globalRegistry) parts.push(this.globalRegistry);
+    const repoPart = this.part(repo, 'repository');
+    if (!repoPart || repoPart.text === '' || NOT_AN_IMAGE.test(repoPart.text)) return;
+    parts.push(repoPart);
+    const tag = this.part(mapGet(m, 'tag'), 'tag');
+    if (tag) parts.push(tag);
+    const digest = this.part(mapGet(m, 'digest'), 'digest');
+    if (digest) parts.push(digest);
+    this.push(makeSplitMention('helm-values-repository', parts));
+  }
+
+  private part(v: YNode | undefined, role: PartRole): MentionPart | undefined {
+    if (v?.t !== 'scalar' || !v.exact || v.style === 'block' || v.style === 'alias') return undefined;
+    if (v.style === 'plain' && /^(?:null|~)$/.test(v.text)) return undefined;
+    return { role, span: { start: v.start, end: v.end }, text: v.text };
+  }
+
+  private findGlobalRegistry(root: YMap): MentionPart | undefined {
+    const g = mapGet(root, 'global');
+    if (g?.t !== 'map') return undefined;
+    let p = this.part(mapGet(g, 'imageRegistry'), 'registry');
+    if (!p?.text) {
+      const img = mapGet(g, 'image');
+      p = img?.t === 'map' ? this.part(mapGet(img, 'registry'), 'registry') : undefined;
+    }
+    return p?.text ? p : undefined;
+  }
+
+  /** The exact span of a single-reference scalar, or undefined when there is none. */
+  private valueSpan(v: YScalar): { start: number; end: number } | undefined {
+    if (v.style === 'alias') return undefined;
+    let start = v.start;
+    let end = v.end;
+    if (v.style === 'block') {
+      const body = v.text.trim();
+      if (!body || body.includes('\n')) return undefined;
+      start = v.start + v.text.indexOf(body);
+      end = start + body.length;
+    } else if (!v.exact) {
+      return undefined;
+    }
+    const s = this.source;
+    while (start < end && (s.charCodeAt(start) === 32 || s.charCodeAt(start) === 9)) start++;
+    while (end > start && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end--;
+    return start < end ? { start, end } : undefined;
+  }
+
+  private scalarMention(v: YScalar, kind: string, strict: boolean): ImageMention | undefined {
+    const span = this.valueSpan(v);
+    if (!span) return undefined;
+    let { start } = span;
+    const { end } = span;
+    if (this.source.startsWith('docker://', start)) start += 'docker://'.length;
+    const text = this.source.slice(start, end);
+    if (NOT_AN_IMAGE.test(text)) return undefined;
+    if (v.style === 'plain' && NOT_A_VALUE.test(text)) return undefined;
+    return makeMention(this.source, start, end, kind, { strict });
+  }
+
+  /**
+   * docker/build-push-action reads list inputs (`tags`, metadata-action's `images`) split on
+   * newlines and commas, with `#` lines as comments (actions-toolkit Util.getInputList).
+   */
+  private listInput(v: YScalar, kind: string): void {
+    if (v.style === 'alias' || (!v.exact && v.style !== 'block')) return;
+    const s = this.source;
+    const re = /[^,\n]+/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(v.text)) !== null) {
+      let a = v.start + m.index;
+      let b = a + m[0].length;
+      while (a < b && /\s/.test(s[a])) a++;
+      while (b > a && /\s/.test(s[b - 1])) b--;
+      if (a === b || s[a] === '#') {
+        if (s[a] === '#') re.lastIndex = Math.max(re.lastIndex, (v.text.indexOf('\n', m.index) + 1 || v.text.length));
+        continue;
+      }
+      this.push(makeMention(s, a, b, kind, { strict: false }));
+    }
+  }
+
+  private shell(v: YScalar): void {
+    if (v.style === 'alias' || (!v.exact && v.style !== 'block') || v.text === '') return;
+    for (const m of findShellMentions(v.text, { make: false })) this.push(shiftMention(m, v.start));
+  }
+
+  private shellList(v: YNode): void {
+    if (v.t === 'scalar') this.shell(v);
+    else if (v.t === 'seq') for (const it of v.items) if (it) this.shellList(it);
+  }
+
+  private isKustomize(): boolean {
+    return this.format === 'kustomization' || this.docKind === 'Kustomization' || this.docKind === 'Component';
+  }
+
+  private isCloudBuild(): boolean {
+    return this.cloudBuild;
+  }
+
+  private cloudBuild = false;
+
+  /** Structures identified from the document root: Kustomize images, Cloud Build steps. */
+  private rootSpecific(root: YMap): void {
+    const images = mapGet(root, 'images');
+    const steps = mapGet(root, 'steps');
+    this.cloudBuild = steps?.t === 'seq' && !mapGet(root, 'jobs') && steps.items.some((it) => it?.t === 'map' && mapGet(it, 'name')?.t === 'scalar');
+    if (images?.t === 'seq') {
+      const hasKustomizeFields = images.items.some((it) => it?.t === 'map' && ['newName', 'newTag', 'digest'].some((k) => mapGet(it, k)));
+      if (this.isKustomize() || hasKustomizeFields) {
+        for (const it of images.items) if (it?.t === 'map') this.kustomizeImage(it);
+      }
+    }
+    if (this.cloudBuild && steps?.t === 'seq') {
+      for (const it of steps.items) if (it?.t === 'map') this.cloudBuildStep(it);
+    }
+  }
+
+  /** https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/images/ */
+  private kustomizeImage(m: YMap): void {
+    const name = mapGet(m, 'name');
+    if (name?.t === 'scalar') this.push(this.scalarMention(name, 'kustomize-name', true));
+    const newName = this.part(mapGet(m, 'newName'), 'repository');
+    if (!newName?.text) return;
+    const parts: MentionPart[] = [newName];
+    const tag = this.part(mapGet(m, 'newTag'), 'tag');
+    if (tag) parts.push(tag);
+    const digest = this.part(mapGet(m, 'digest'), 'digest');
+    if (digest) parts.push(digest);
+    this.push(makeSplitMention('kustomize-newName', parts));
+  }
+
+  /**
+   * https://cloud.google.com/build/docs/build-config-file-schema: `steps[].name` is the
+   * builder image; for the docker builder, `-t X` / `--tag=X` and `push X` name images too.
+   */
+  private cloudBuildStep(m: YMap): void {
+    const name = mapGet(m, 'name');
+    if (name?.t !== 'scalar') return;
+    this.push(this.scalarMention(name, 'cloudbuild-step', true));
+    const args = mapGet(m, 'args');
+    if (!/(?:^|\/)docker(?::[\w.-]+)?$/.test(name.text) || args?.t !== 'seq') return;
+    const items = args.items;
+    for (let i = 0; i < items.length; i++) {
+      const a = items[i];
+      if (a?.t !== 'scalar') continue;
+      const next = items[i + 1];
+      if ((a.text === '-t' || a.text === '--tag' || ((a.text === 'push' || a.text === 'pull') && i === 0)) && next?.t === 'scalar') {
+        this.push(this.scalarMention(next, 'cloudbuild-docker', false));
+      } else if (a.exact && a.text.startsWith('--tag=')) {
+        this.push(makeMention(this.source, a.start + '--tag='.length, a.end, 'cloudbuild-docker', { strict: false }));
+      }
+    }
+  }
+}
+
+function scalarText(n: YNode | undefined): string {
+  return n?.t === 'scalar' && n.exact ? n.text : '';
+}
