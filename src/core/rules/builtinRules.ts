@@ -95,7 +95,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     from: ['docker.io/bitnami'],
     to: 'docker.io/bitnamilegacy',
     match: 'prefix',
-    reason: 'Bitnami removed its free images from docker.io/bitnami; the old tags are frozen, without updates, in docker.io/bitnamilegacy (Bitnami charts also need global.security.allowInsecureImages: true)',
+    reason: 'Bitnami stopped serving free images from docker.io/bitnami; the old tags are frozen, without updates, in docker.io/bitnamilegacy (Bitnami charts also need global.security.allowInsecureImages: true)',
     since: '2025-09-29',
     source: 'https://github.com/bitnami/charts/issues/35164',
     severity: 'warning',
