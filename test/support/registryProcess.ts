@@ -1,0 +1,141 @@
+import { type ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+import { type TokenServer, startTokenServer } from './tokenServer';
+
+/**
+ * Debian's `docker-registry` (CNCF distribution 2.8.2) on 127.0.0.1, for tests and
+ * benchmarks. `.ci/run` installs it with apt. Used by test/registry, the copy tests and
+ * the VS Code integration tests.
+ */
+export interface RunningRegistry {
+  /** `127.0.0.1:PORT`, what goes in an image reference. */
+  host: string;
+  port: number;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  auth: 'none' | 'htpasswd' | 'token';
+  users: Record<string, string>;
+  tokenServer?: TokenServer;
+  storage: string;
+  stop(): Promise<void>;
+}
+
+export interface StartRegistryOptions {
+  auth?: 'none' | 'htpasswd' | 'token';
+  /** username -> password, for htpasswd and token auth. Default `{ tester: 'test-secret-pw' }`. */
+  users?: Record<string, string>;
+  /** Token auth: repositories (exact names) that anonymous users may pull. Default: all. */
+  anonymousPull?: (repository: string) => boolean;
+  /** Token auth: `expires_in` of issued tokens. */
+  tokenLifetimeSeconds?: number;
+}
+
+export const REGISTRY_BINARY = '/usr/bin/docker-registry';
+
+/** Fails loudly (never a silent skip) when the registry is not installed. */
+export function requireRegistryBinary(): string {
+  const found = [REGISTRY_BINARY, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'docker-registry'))].find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new Error('docker-registry is not installed, so the registry tests cannot run. `.ci/run` installs it (apt-get install docker-registry skopeo apache2-utils openssl).');
+  }
+  return found;
+}
+
+export function freePort(hostname = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, hostname, () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function probe(url: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', () => resolve(undefined));
+    req.setTimeout(1000, () => req.destroy());
+  });
+}
+
+function htpasswdFile(dir: string, users: Record<string, string>): string {
+  const file = path.join(dir, 'htpasswd');
+  const lines = Object.entries(users).map(([u, p]) => execFileSync('htpasswd', ['-Bbn', u, p], { encoding: 'utf8' }).trim());
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+export async function startRegistry(opts: StartRegistryOptions = {}): Promise<RunningRegistry> {
+  const binary = requireRegistryBinary();
+  const auth = opts.auth ?? 'none';
+  const users = opts.users ?? { tester: 'test-secret-pw' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-registry-'));
+  const storage = path.join(dir, 'storage');
+  fs.mkdirSync(storage);
+  const port = await freePort();
+  let tokenServer: TokenServer | undefined;
+  let authBlock = '';
+  if (auth === 'htpasswd') {
+    authBlock = `auth:\n  htpasswd:\n    realm: registry-migrator-test\n    path: ${htpasswdFile(dir, users)}\n`;
+  } else if (auth === 'token') {
+    tokenServer = await startTokenServer({ users, service: `registry-${port}`, anonymousPull: opts.anonymousPull, lifetimeSeconds: opts.tokenLifetimeSeconds });
+    const bundle = path.join(dir, 'token-cert.pem');
+    fs.writeFileSync(bundle, tokenServer.certificatePem);
+    authBlock = `auth:\n  token:\n    realm: ${tokenServer.realm}\n    service: ${tokenServer.service}\n    issuer: ${tokenServer.issuer}\n    rootcertbundle: ${bundle}\n`;
+  }
+  const config = path.join(dir, 'config.yml');
+  // Log level warn: at info the registry writes ~2 KB per request (648 MB in one benchmark).
+  fs.writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n  delete:\n    enabled: true\n  redirect:\n    disable: true\nhttp:\n  addr: 127.0.0.1:${port}\n  secret: test-${port}\nhealth:\n  storagedriver:\n    enabled: false\n${authBlock}`,
+  );
+  const child: ChildProcess = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    if (stderr.length < 20000) stderr += d;
+  });
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const status = await probe(`${url}/v2/`);
+    if (status === 200 || status === 401) break;
+    if (exited !== undefined) throw new Error(`docker-registry exited (${exited}) before answering:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`docker-registry did not answer ${url}/v2/ within 20 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    host: `127.0.0.1:${port}`,
+    port,
+    url,
+    auth,
+    users,
+    tokenServer,
+    storage,
+    async stop() {
+      if (exited === undefined) {
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await gone;
+        clearTimeout(t);
+      }
+      await tokenServer?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
