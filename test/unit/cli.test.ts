@@ -1,0 +1,153 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// Runs the bundled CLI as a user would. `npm test` builds dist/ before this stage.
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function workspace(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-cli-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+describe('CLI', function () {
+  this.timeout(20000);
+  before(() => assert.ok(fs.existsSync(CLI), `${CLI} is missing: run \`node esbuild.js\` first`));
+
+  it('scan exits 0 on a clean tree and 1 with findings', () => {
+    const clean = workspace({ 'k8s/app.yaml': 'image: registry.k8s.io/pause:3.9\n' });
+    assert.strictEqual(run(['scan', '.'], clean).code, 0);
+    const dirty = workspace({ 'k8s/app.yaml': 'image: k8s.gcr.io/pause:3.2\n' });
+    const r = run(['scan'], dirty);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.out, /^k8s\/app\.yaml:1:8  warning  k8s\.gcr\.io\/pause moved to registry\.k8s\.io\/pause: .*\[K8S-GCR\]$/m);
+  });
+
+  it('scan exits 2 on a usage error', () => {
+    const dir = workspace({});
+    assert.strictEqual(run(['scan', '--format', 'xml'], dir).code, 2);
+    assert.strictEqual(run(['scan', '--bogus'], dir).code, 2);
+    assert.strictEqual(run(['nosuch'], dir).code, 2);
+    assert.strictEqual(run(['scan', 'missing-folder'], dir).code, 2);
+  });
+
+  it('scan exits 2 on a bad rules file, names its line and still applies the built-in rules', () => {
+    const dir = workspace({ '.registry-migrations.yaml': 'rules:\n  - id: A\n    from: [oops\n', 'a.yaml': 'image: k8s.gcr.io/pause:3.2\n' });
+    const r = run(['scan', '--format', 'json'], dir);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /^\.registry-migrations\.yaml:\d+:\d+  error  /m);
+    const json = JSON.parse(r.out);
+    assert.strictEqual(json.mentions[0].rule, 'K8S-GCR');
+  });
+
+  it('scan --format json has the documented shape, including split parts', () => {
+    const dir = workspace({
+      'chart/values.yaml': 'image:\n  registry: docker.io\n  repository: kubeflow/spark-operator\n  tag: ""\n',
+      'deploy.yaml': 'spec:\n  containers:\n    - image: "${REGISTRY}/app:1"\n    - image: nginx:1.25\n',
+    });
+    const r = run(['scan', '--all', '--format', 'json'], dir);
+    assert.strictEqual(r.code, 1);
+    const { mentions } = JSON.parse(r.out);
+    const split = mentions.find((m: { file: string }) => m.file === 'chart/values.yaml');
+    assert.deepStrictEqual(
+      { file: split.file, line: split.line, column: split.column, text: split.text, deprecated: split.deprecated, rule: split.rule, replacement: split.replacement, skipped: split.skipped },
+      { file: 'chart/values.yaml', line: 3, column: 15, text: 'kubeflow/spark-operator', deprecated: true, rule: 'SO-DOCKERIO', replacement: 'kubeflow/spark-operator/controller', skipped: null },
+    );
+    assert.deepStrictEqual(
+      split.parts.filter((p: { role: string }) => p.role !== 'tag'),
+      [
+        { line: 2, column: 13, text: 'docker.io', replacement: 'ghcr.io', role: 'registry' },
+        { line: 3, column: 15, text: 'kubeflow/spark-operator', replacement: 'kubeflow/spark-operator/controller', role: 'repository' },
+      ],
+    );
+    const templated = mentions.find((m: { text: string }) => m.text.startsWith('${REGISTRY}'));
+    assert.ok(templated.skipped, 'templated repository is reported as skipped');
+    assert.strictEqual(templated.deprecated, false);
+    const nginx = mentions.find((m: { text: string }) => m.text === 'nginx:1.25');
+    assert.strictEqual(nginx.deprecated, false);
+    assert.strictEqual(nginx.replacement, null);
+    for (const m of mentions) for (const k of ['file', 'line', 'column', 'text', 'kind', 'deprecated', 'rule', 'replacement', 'skipped', 'parts']) assert.ok(k in m, k);
+  });
+
+  it('scan --format sarif is SARIF 2.1.0 with a result per finding', () => {
+    const dir = workspace({ 'a.yaml': 'image: k8s.gcr.io/pause:3.2\n' });
+    const sarif = JSON.parse(run(['scan', '--format', 'sarif'], dir).out);
+    assert.strictEqual(sarif.version, '2.1.0');
+    const res = sarif.runs[0].results;
+    assert.strictEqual(res.length, 1);
+    assert.strictEqual(res[0].ruleId, 'K8S-GCR');
+    // SARIF's endColumn is the column after the region (20 characters from column 8).
+    assert.deepStrictEqual(res[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 8, endLine: 1, endColumn: 28 });
+    assert.strictEqual(sarif.runs[0].tool.driver.rules[res[0].ruleIndex].id, 'K8S-GCR');
+  });
+
+  it('fix --dry-run prints a unified diff and changes nothing', () => {
+    const text = 'spec:\n  image: k8s.gcr.io/pause:3.2  # keep me\n';
+    const dir = workspace({ 'a.yaml': text });
+    const r = run(['fix', '--dry-run'], dir);
+    assert.strictEqual(r.code, 0);
+    assert.strictEqual(r.out, '--- a/a.yaml\n+++ b/a.yaml\n@@ -1,3 +1,3 @@\n spec:\n-  image: k8s.gcr.io/pause:3.2  # keep me\n+  image: registry.k8s.io/pause:3.2  # keep me\n \n');
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8'), text);
+  });
+
+  it('fix keeps CRLF, the BOM and the file mode, and a second run changes nothing', () => {
+    const dir = workspace({
+      'a.yaml': '\ufeffimage: "k8s.gcr.io/pause:3.2"\r\n# comment\r\nother: 1\r\n',
+      'run.sh': '#!/bin/sh\r\ndocker pull k8s.gcr.io/pause:3.2\r\n',
+    });
+    fs.chmodSync(path.join(dir, 'run.sh'), 0o755);
+    assert.strictEqual(run(['fix'], dir).code, 0);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8'), '\ufeffimage: "registry.k8s.io/pause:3.2"\r\n# comment\r\nother: 1\r\n');
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'run.sh'), 'utf8'), '#!/bin/sh\r\ndocker pull registry.k8s.io/pause:3.2\r\n');
+    assert.strictEqual(fs.statSync(path.join(dir, 'run.sh')).mode & 0o777, 0o755);
+    const again = run(['fix', '--dry-run'], dir);
+    assert.strictEqual(again.out, '');
+    assert.strictEqual(run(['scan'], dir).code, 0, 'a fixed tree scans clean');
+    assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('fix rewrites split Helm fields and leaves no-target references for a hand fix (exit 1)', () => {
+    const dir = workspace({
+      'values.yaml': 'image:\n  registry: docker.io\n  repository: kubeflow/spark-operator\n',
+      'app.yaml': 'spec:\n  image: gcr.io/spark-operator/spark:v3.1.1\n',
+    });
+    const r = run(['fix'], dir);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.err, /app\.yaml: gcr\.io\/spark-operator\/spark:v3\.1\.1: not fixed/);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'values.yaml'), 'utf8'), 'image:\n  registry: ghcr.io\n  repository: kubeflow/spark-operator/controller\n');
+  });
+
+  it('respects .gitignore, skips node_modules, binary and large files with a note', () => {
+    const dir = workspace({
+      '.gitignore': 'ignored/\n*.gen.yaml\n!keep.gen.yaml\n',
+      'ignored/a.yaml': 'image: k8s.gcr.io/a:1\n',
+      'x.gen.yaml': 'image: k8s.gcr.io/b:1\n',
+      'keep.gen.yaml': 'image: k8s.gcr.io/c:1\n',
+      'node_modules/m/d.yaml': 'image: k8s.gcr.io/d:1\n',
+      'bin.yaml': Buffer.concat([Buffer.from('image: k8s.gcr.io/e:1\n'), Buffer.from([0, 1, 2])]),
+      'big.yaml': 'image: k8s.gcr.io/f:1\n' + '#'.repeat(2 * 1024 * 1024),
+    });
+    const r = run(['scan', '--format', 'json', '--max-file-size', '1024'], dir);
+    const json = JSON.parse(r.out);
+    assert.deepStrictEqual(json.mentions.map((m: { file: string }) => m.file), ['keep.gen.yaml']);
+    assert.deepStrictEqual(json.skippedFiles.map((s: { file: string }) => s.file).sort(), ['big.yaml', 'bin.yaml']);
+  });
+
+  it('uses --rules FILE, and a missing rules file is a usage error', () => {
+    const dir = workspace({ 'r.yaml': 'rules:\n  - id: ACME\n    from: acme.example/team\n    to: ghcr.io/acme\n', 'Dockerfile': 'FROM acme.example/team/base:1\n' });
+    const r = run(['scan', '--rules', 'r.yaml', '--format', 'json'], dir);
+    assert.strictEqual(JSON.parse(r.out).mentions[0].replacement, 'ghcr.io/acme/base:1');
+    assert.strictEqual(run(['scan', '--rules', 'nope.yaml'], dir).code, 2);
+  });
+});
