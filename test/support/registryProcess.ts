@@ -33,6 +33,8 @@ export interface StartRegistryOptions {
   anonymousPull?: (repository: string) => boolean;
   /** Token auth: `expires_in` of issued tokens. */
   tokenLifetimeSeconds?: number;
+  /** Token auth: identity tokens (OAuth2 refresh tokens) the token server accepts, -> username. */
+  refreshTokens?: Record<string, string>;
 }
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -88,7 +90,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
   if (auth === 'htpasswd') {
     authBlock = `auth:\n  htpasswd:\n    realm: registry-migrator-test\n    path: ${htpasswdFile(dir, users)}\n`;
   } else if (auth === 'token') {
-    tokenServer = await startTokenServer({ users, service: `registry-${port}`, anonymousPull: opts.anonymousPull, lifetimeSeconds: opts.tokenLifetimeSeconds });
+    tokenServer = await startTokenServer({ users, service: `registry-${port}`, anonymousPull: opts.anonymousPull, lifetimeSeconds: opts.tokenLifetimeSeconds, refreshTokens: opts.refreshTokens });
     const bundle = path.join(dir, 'token-cert.pem');
     fs.writeFileSync(bundle, tokenServer.certificatePem);
     authBlock = `auth:\n  token:\n    realm: ${tokenServer.realm}\n    service: ${tokenServer.service}\n    issuer: ${tokenServer.issuer}\n    rootcertbundle: ${bundle}\n`;

@@ -19,6 +19,8 @@ export interface TokenServer {
   certificatePem: string;
   /** Every token request, for assertions: who asked, for which scopes. Never the password. */
   requests: { user: string | undefined; scopes: string[]; badCredentials: boolean; grantType?: string }[];
+  /** Changes `expires_in` for tokens issued from now on. */
+  setLifetimeSeconds(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   const issuer = 'registry-migrator-test-issuer';
   const requests: TokenServer['requests'] = [];
   const anonymousPull = opts.anonymousPull ?? (() => true);
+  let lifetime = opts.lifetimeSeconds ?? 300;
 
   const server = http.createServer((req, res) => {
     let body = '';
@@ -88,7 +91,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
         return granted.length ? [{ type, name, actions: granted }] : [];
       });
       const now = Math.floor(Date.now() / 1000);
-      const life = opts.lifetimeSeconds ?? 300;
+      const life = lifetime;
       const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5c: [x5c] }));
       const claims = b64url(JSON.stringify({ iss: issuer, sub: user ?? '', aud: opts.service, exp: now + life, nbf: now - 10, iat: now, jti: randomUUID(), access }));
       const signature = b64url(sign('sha256', Buffer.from(`${header}.${claims}`), key));
@@ -104,6 +107,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     issuer,
     certificatePem: certPem,
     requests,
+    setLifetimeSeconds: (seconds) => void (lifetime = seconds),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
