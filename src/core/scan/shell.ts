@@ -531,11 +531,7 @@ function continues(text: string, nl: number): boolean {
 }
 
 function findMakeComment(text: string, from: number, to: number): number {
-  let i = text.indexOf('#', from);
-  while (i !== -1 && i < to) {
-    if (text.charCodeAt(i - 1) !== 92) return i;
-    i = text.indexOf('#', i + 1);
-  }
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 35 && text.charCodeAt(i - 1) !== 92) return i;
   return -1;
 }
 
@@ -624,6 +620,11 @@ function positionals(words: ShellWord[], from: number, valueOptions: Set<string>
       }
       continue;
     }
+    // `$${CI:+-e CI=1}` in a Makefile recipe expands to options or nothing, never the image.
+    if (/^\$+\{[A-Za-z_][A-Za-z0-9_]*:?\+/.test(v)) continue;
+    // `docker run $(DOCKER_ARGS) $(INTERACTIVE) $(IMG)`: variables named for options are options.
+    const pure = /^\$+[({]?([A-Za-z_][A-Za-z0-9_]*)[)}]?$/.exec(v);
+    if (pure && /ARG|OPT|FLAG|INTERACTIVE|TTY|ENV|VOLUME|MOUNT|PORT|NETWORK|USER|EXTRA|PARAM/i.test(pure[1]) && !/IMAGE|IMG/i.test(pure[1])) continue;
     out.push(words[j]);
   }
   return out;

@@ -278,7 +278,9 @@ export function isUnambiguousImage(m: ImageMention): boolean {
   const ref = m.ref;
   if (!ref || !ref.domain || m.skipped) return false;
   if (isCodeHost(ref.domain)) return false;
-  if (!/[.:]/.test(ref.domain) && ref.domain !== 'localhost') return false;
+  // `javascript:80/x` is a URI fragment; a registry host has a dot or is localhost.
+  const host = ref.domain.replace(/:\d+$/, '');
+  if (!host.includes('.') && host !== 'localhost' && !host.startsWith('[')) return false;
   if (isKnownRegistry(ref.domain)) return true;
   const nameLength = ref.domain.length + 1 + ref.path.length;
   return ref.tag !== undefined || ref.digest !== undefined || m.text.length > nameLength;
