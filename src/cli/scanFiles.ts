@@ -25,11 +25,11 @@ export interface ScanOptions {
 
 /**
  * Reads and analyzes files. Without `all`, a file none of the rules' needles occur in is
- * not decoded or parsed at all (Buffer.indexOf runs at memchr speed): that is what keeps a
- * scan of a large repository within a small factor of ripgrep.
+ * not decoded or parsed at all: that is what keeps a scan of a large repository within a
+ * small factor of ripgrep.
  */
 export function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, options: ScanOptions): { scanned: ScannedFile[]; skipped: SkippedFile[] } {
-  const needles = ruleNeedles(ruleSet).map((n) => Buffer.from(n));
+  const needles = needleRegExp(ruleNeedles(ruleSet));
   const scanned: ScannedFile[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
@@ -45,7 +45,9 @@ export function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, option
       skipped.push({ file: file.rel, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
-    if (!options.all && !needles.some((n) => buf.indexOf(n) !== -1)) continue;
+    // One regex pass over a latin1 view (no UTF-8 decoding) beats one Buffer.indexOf per
+    // needle: 124 ms against 564 ms for 18 needles over 150 MB (bench:scan tree).
+    if (!options.all && (needles === undefined || !needles.test(buf.toString('latin1')))) continue;
     if (buf.subarray(0, 8000).indexOf(0) !== -1) {
       skipped.push({ file: file.rel, reason: 'binary file' });
       continue;
@@ -61,6 +63,14 @@ export function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, option
     scanned.push({ file, text, bom, analysis });
   }
   return { scanned, skipped };
+}
+
+/** One alternation of the needles; undefined when no rule is enabled. Needles are ASCII. */
+export function needleRegExp(needles: readonly string[]): RegExp | undefined {
+  // A needle that contains another is redundant: `spark-operator/spark` covers `…/spark-py`.
+  const minimal = needles.filter((n) => !needles.some((m) => m !== n && n.includes(m)));
+  if (minimal.length === 0) return undefined;
+  return new RegExp(minimal.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 }
 
 /** True when the bytes survive a UTF-8 round trip, so rewriting the text cannot corrupt them. */
