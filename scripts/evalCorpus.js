@@ -22,7 +22,9 @@ if (r.status !== 0 && r.status !== 1) {
   console.error(`scan failed (exit ${r.status}):\n${r.stderr}`);
   process.exit(2);
 }
-const { mentions } = JSON.parse(r.stdout);
+// Only the corpus's repositories count: the corpus's own README.md describes the moves.
+const repos = new Set(rows.map((x) => x.file.split('/')[0]));
+const mentions = JSON.parse(r.stdout).mentions.filter((m) => repos.has(m.file.split('/')[0]));
 
 // Every place a mention or one of its split parts stands, keyed file:line:column.
 const places = new Map();
