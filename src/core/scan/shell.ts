@@ -115,7 +115,7 @@ class ShellScan {
 
   run(): void {
     if (this.make) this.runMake();
-    else for (const cmd of splitShellCommands(this.text)) this.command(cmd);
+    else for (const [from, to] of interestingRegions(this.text)) for (const cmd of splitShellCommands(this.text, from, to)) this.command(cmd);
   }
 
   finish(): ImageMention[] {
@@ -138,17 +138,19 @@ class ShellScan {
   /** Make's own lines: assignments are Make syntax, tab-indented recipe lines are shell. */
   private runMake(): void {
     const text = this.text;
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      while (end !== -1 && continues(text, end)) end = text.indexOf('\n', end + 1);
-      if (end === -1) end = text.length;
-      if (text.charCodeAt(start) === 9) {
-        for (const cmd of splitShellCommands(text, start, end)) this.command(cmd);
-      } else {
-        this.makeLine(start, end);
+    for (const [from, to] of interestingRegions(text)) {
+      let start = from;
+      while (start < to) {
+        let end = text.indexOf('\n', start);
+        while (end !== -1 && end < to && continues(text, end)) end = text.indexOf('\n', end + 1);
+        if (end === -1 || end > to) end = to;
+        if (text.charCodeAt(start) === 9) {
+          for (const cmd of splitShellCommands(text, start, end)) this.command(cmd);
+        } else {
+          this.makeLine(start, end);
+        }
+        start = end + 1;
       }
-      start = end + 1;
     }
   }
 
@@ -516,6 +518,35 @@ class ShellScan {
       if (!used.has(reg.prefix) && reg.text.includes('/')) this.addUnambiguous(reg.span.start, reg.span.end, 'shell-registry');
     }
   }
+}
+
+/**
+ * What a line must contain to hold a mention: a tool's name, a word like image, registry
+ * or repo (variables, flags, helm keys), a `$(TOOL)` variable, or a `host.domain/` name.
+ * Lines without any are skipped unparsed; most of a script is such lines.
+ */
+const INTERESTING = /docker|podman|nerdctl|finch|buildah|kind|minikube|k3d|crane|regctl|helm|image|img|registry|repo|localhost|\.[A-Za-z0-9-]+(?::\d+)?\/|\$[({][A-Z_]*(?:TOOL|ENGINE|RUNTIME|CLI|CMD|BIN|CONTAINER)/gi;
+
+/**
+ * [from, to) ranges of whole logical lines (continuations included) that match INTERESTING;
+ * adjacent ones are merged so a command keeps its continuation lines.
+ */
+function interestingRegions(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const re = new RegExp(INTERESTING.source, 'gi');
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    let start = text.lastIndexOf('\n', m.index) + 1;
+    while (start >= 2 && continues(text, start - 1)) start = text.lastIndexOf('\n', start - 2) + 1;
+    let end = text.indexOf('\n', m.index);
+    while (end !== -1 && continues(text, end)) end = text.indexOf('\n', end + 1);
+    if (end === -1) end = text.length;
+    const last = out[out.length - 1];
+    if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+    re.lastIndex = end + 1;
+  }
+  return out;
 }
 
 /** True when the newline at `nl` is escaped by an odd number of backslashes before it. */
