@@ -1,0 +1,296 @@
+#!/usr/bin/env node
+// Runs the integration tests (or, with RM_INTEGRATION_ENTRY, the editor benchmark) inside a
+// real VS Code extension host: code-server 4.100.3 (VS Code 1.100.3) on loopback, driven by
+// Debian's headless Chromium through playwright-core. The workbench loads this folder as an
+// extension in development mode and calls the compiled test module's run() in the Node
+// extension host, as @vscode/test-web does.
+//
+// False-pass guard: with a remote extension host, any extension-host exit (a crash,
+// process.exit(7)) reaches the page as exit code 0. So the run passes only when the exit
+// code is 0 AND the test index printed its marker line with failed == 0 and passed > 0.
+//
+// Env: RM_INTEGRATION_ENTRY (compiled module with run(), default out/test/integration/index.js),
+//      RM_INTEGRATION_TIMEOUT_MS (default 180000), RM_COUNTS_FILE (counts JSON for scripts/test.js),
+//      RM_STAGE (label of the closing line), RM_SCREENSHOT_DIR (where test screenshots go),
+//      RM_KEEP_TMP=1 (keep the temp dir for debugging).
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const label = process.env.RM_STAGE || 'integration';
+const entry = path.resolve(root, process.env.RM_INTEGRATION_ENTRY || 'out/test/integration/index.js');
+const timeoutMs = Number(process.env.RM_INTEGRATION_TIMEOUT_MS || 180000);
+const screenshotDir = path.resolve(root, process.env.RM_SCREENSHOT_DIR || 'test-results');
+// The test index prints this, then one line of JSON counts (see test/integration/index.ts).
+const MARKER = '@@RM_COUNTS@@';
+
+let counts = null;
+let server = null;
+let browser = null;
+let shotServer = null;
+let finished = false;
+// Short: code-server puts IPC sockets under TMPDIR/XDG dirs, limited to ~107 characters.
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmi-'));
+
+function log(msg) {
+  process.stdout.write(`[harness] ${msg}\n`);
+}
+
+function finish(ok, why) {
+  if (finished) return;
+  finished = true;
+  const c = counts ?? { passed: 0, failed: 0, pending: 0 };
+  // A run that ended without counts (crash, timeout) counts as one failure.
+  if (!ok && c.failed === 0) c.failed = 1;
+  if (why) log(why);
+  console.log(`${label}: ${c.passed} passed, ${c.failed} failed` + (c.pending ? `, ${c.pending} skipped` : ''));
+  if (process.env.RM_COUNTS_FILE) fs.writeFileSync(process.env.RM_COUNTS_FILE, JSON.stringify(c));
+  void cleanup().then(() => process.exit(ok ? 0 : 1));
+}
+
+async function cleanup() {
+  try { if (browser) await Promise.race([browser.close(), sleep(5000)]); } catch { /* already gone */ }
+  try { if (shotServer) shotServer.close(); } catch { /* already closed */ }
+  if (server && server.exitCode === null) {
+    // Its own process group: the extension host and the file watcher die with it.
+    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
+    await Promise.race([new Promise((r) => server.once('exit', r)), sleep(3000)]);
+    try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  if (!process.env.RM_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  else log(`kept ${tmp}`);
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(port, deadline) {
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => { req.destroy(); resolve(false); });
+    });
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error('code-server did not answer /healthz in time');
+}
+
+function writeUserSettings(userDataDir) {
+  const dir = path.join(userDataDir, 'User');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'chat.commandCenter.enabled': false,
+    'chat.disableAIFeatures': true,
+    'workbench.colorTheme': 'Default Light Modern',
+    'security.workspace.trust.enabled': false,
+    'git.enabled': false,
+    'editor.minimap.enabled': false,
+    'window.zoomLevel': 0,
+  }, null, 2));
+}
+
+/**
+ * A loopback endpoint the tests call to capture the workbench at a moment they choose:
+ * GET /screenshot?name=x.png&waitFor=<text> waits until the text is visible, then saves
+ * the page to RM_SCREENSHOT_DIR/x.png (or the absolute `path`).
+ */
+function startScreenshotServer(getPage) {
+  return new Promise((resolve) => {
+    const s = http.createServer((req, res) => {
+      const u = new URL(req.url, 'http://127.0.0.1');
+      const done = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+      if (u.pathname !== '/screenshot') return done(404, { error: 'not found' });
+      const name = path.basename(u.searchParams.get('name') || 'screenshot.png');
+      const out = u.searchParams.get('path') ? path.resolve(root, u.searchParams.get('path')) : path.join(screenshotDir, name);
+      const waitFor = u.searchParams.get('waitFor');
+      void (async () => {
+        try {
+          const page = getPage();
+          if (!page) throw new Error('the workbench page is not open yet');
+          if (waitFor) await page.getByText(waitFor, { exact: false }).first().waitFor({ state: 'visible', timeout: 10000 });
+          fs.mkdirSync(path.dirname(out), { recursive: true });
+          await page.screenshot({ path: out });
+          done(200, { path: out });
+        } catch (e) {
+          done(500, { error: String(e && e.message || e) });
+        }
+      })();
+    });
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+async function main() {
+  if (!fs.existsSync(entry)) return finish(false, `${path.relative(root, entry)} is missing: run \`npx tsc -p tsconfig.test.json\` first`);
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) return finish(false, 'dist/extension.js is missing: run `node esbuild.js` first');
+  const codeServer = path.join(root, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  if (!fs.existsSync(codeServer)) return finish(false, 'code-server is not installed: run scripts/npmCi.sh');
+  let chromium;
+  try { ({ chromium } = require('playwright-core')); } catch { return finish(false, 'playwright-core is not installed: run scripts/npmCi.sh'); }
+
+  const deadline = Date.now() + timeoutMs;
+  const timer = setTimeout(() => void onTimeout(), timeoutMs);
+  timer.unref();
+
+  // Tests change files, so every run gets its own copy of the fixture workspace.
+  const ws = path.join(tmp, 'ws');
+  fs.cpSync(process.env.RM_WORKSPACE ? path.resolve(process.env.RM_WORKSPACE) : path.join(root, 'test', 'fixtures', 'workspace'), ws, { recursive: true });
+  const userData = path.join(tmp, 'data');
+  const extDir = path.join(tmp, 'ext');
+  fs.mkdirSync(extDir);
+  writeUserSettings(userData);
+  for (const d of ['config', 'cache', 'state', 'run', 't']) fs.mkdirSync(path.join(tmp, d));
+
+  // The workbench cannot reach the extension gallery offline; that error is noise here.
+  let skippingGalleryStack = false;
+  const onLog = (type, text) => {
+    for (const line of text.split('\n')) {
+      if (/ENOTFOUND open-vsx\.org/.test(line)) { skippingGalleryStack = true; continue; }
+      if (skippingGalleryStack && /^\s+at /.test(line)) continue;
+      skippingGalleryStack = false;
+      const at = line.indexOf(MARKER);
+      if (at !== -1) {
+        try { counts = JSON.parse(line.slice(at + MARKER.length)); } catch { /* malformed: stays null, so the run fails */ }
+        continue;
+      }
+      if (type === 'error') process.stderr.write(line + '\n');
+      else process.stdout.write(line + '\n');
+    }
+  };
+  // The test index appends its report here (see test/integration/index.ts); tailed below.
+  const outFile = path.join(tmp, 'out.txt');
+  fs.writeFileSync(outFile, '');
+  let outPos = 0;
+  const drainOut = () => {
+    let text = '';
+    try {
+      const buf = fs.readFileSync(outFile);
+      text = buf.subarray(outPos).toString('utf8');
+      const lastNl = text.lastIndexOf('\n');
+      if (lastNl === -1) return;
+      text = text.slice(0, lastNl + 1);
+      outPos += Buffer.byteLength(text);
+    } catch { return; }
+    onLog('log', text.replace(/\n$/, ''));
+  };
+  const tail = setInterval(drainOut, 200);
+  tail.unref();
+  const port = await freePort();
+  let page = null;
+  shotServer = await startScreenshotServer(() => page);
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: path.join(tmp, 'config'),
+    XDG_DATA_HOME: path.join(tmp, 'data'),
+    XDG_CACHE_HOME: path.join(tmp, 'cache'),
+    XDG_STATE_HOME: path.join(tmp, 'state'),
+    XDG_RUNTIME_DIR: path.join(tmp, 'run'),
+    TMPDIR: path.join(tmp, 't'),
+    // The extension host inherits this: tests ask the harness for screenshots here.
+    RM_SCREENSHOT_URL: `http://127.0.0.1:${shotServer.address().port}/screenshot`,
+    RM_WORKSPACE_DIR: ws,
+    RM_INTEGRATION_OUT: outFile,
+  };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  const args = [
+    codeServer, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--user-data-dir', userData, '--extensions-dir', extDir,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
+    '--disable-file-downloads', '--log', 'warn', ws,
+  ];
+  server = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverLog = fs.createWriteStream(path.join(tmp, 'code-server.log'));
+  server.stdout.pipe(serverLog);
+  server.stderr.pipe(serverLog);
+  server.on('exit', (code, signal) => { if (!finished) finish(false, `code-server exited early (${code ?? signal}); see its log above`); });
+  await waitHealthy(port, deadline);
+  log(`code-server 127.0.0.1:${port} is up`);
+
+  browser = await chromium.launch({
+    executablePath: process.env.RM_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+
+  let exitCode = null;
+  await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+    onLog(type, (Array.isArray(logArgs) ? logArgs : [logArgs]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  });
+  // The page's own console, for debugging the workbench (RM_DEBUG=1).
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (process.env.RM_DEBUG) process.stdout.write(`[page ${msg.type()}] ${text}\n`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    exitCode = code;
+    if (process.env.RM_DEBUG) log(`exit code ${code}`);
+    void settle();
+  });
+
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(root)],
+    ['extensionTestsPath', remote(entry)],
+  ];
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  await page.goto(url);
+
+  async function settle() {
+    // Give the last log lines a moment to arrive through the page.
+    await sleep(300);
+    drainOut();
+    if (exitCode !== 0) return finish(false, `extension host exited with ${exitCode}`);
+    if (!counts) return finish(false, 'no counts line from the test index: a crash or an early exit (false-pass guard)');
+    return finish(counts.failed === 0 && counts.passed > 0, counts.passed === 0 ? 'no test passed' : undefined);
+  }
+
+  async function onTimeout() {
+    const shot = path.join(screenshotDir, 'timeout.png');
+    try {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      await Promise.race([page.screenshot({ path: shot }), sleep(5000)]);
+      log(`timeout screenshot: ${path.relative(root, shot)}`);
+    } catch { /* the page may be gone */ }
+    try { process.stdout.write(fs.readFileSync(path.join(tmp, 'code-server.log'), 'utf8').slice(-4000)); } catch { /* no log */ }
+    finish(false, `timed out after ${timeoutMs} ms`);
+  }
+}
+
+process.on('SIGINT', () => finish(false, 'interrupted'));
+process.on('SIGTERM', () => finish(false, 'terminated'));
+main().catch((e) => finish(false, `harness error: ${e && e.stack || e}`));

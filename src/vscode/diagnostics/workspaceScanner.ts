@@ -1,0 +1,167 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../disposable';
+import type { FindingsStore } from '../findingsStore';
+import { readSettings } from '../settings';
+import { isScannedFile, listScannedFiles } from '../workspaceFiles';
+
+export interface ScanResult {
+  files: number;
+  findings: number;
+  filesWithFindings: number;
+  cancelled: boolean;
+  ms: number;
+}
+
+/** Yield to the event loop after this much work, so typing and hovers stay responsive. */
+const SLICE_MS = 15;
+
+/**
+ * Scans the whole workspace in the background, and keeps closed files current through a
+ * file watcher. Open documents are left to DocumentDiagnostics (their text may be unsaved).
+ * Progress shows in the status bar; clicking it cancels.
+ */
+export class WorkspaceScanner extends Disposable {
+  private running: { cts: vscode.CancellationTokenSource; done: Promise<ScanResult> } | undefined;
+  private readonly status: vscode.StatusBarItem;
+  private readonly scanned = new Set<string>();
+  private readonly pendingFiles = new Map<string, vscode.Uri>();
+  private watchTimer: NodeJS.Timeout | undefined;
+  /** True once a scan ran: rule changes then rescan, even when scanning on startup is off. */
+  private hasScanned = false;
+
+  constructor(private readonly store: FindingsStore, private readonly log: vscode.LogOutputChannel) {
+    super();
+    this.status = this._register(vscode.window.createStatusBarItem('registryMigrator.scan', vscode.StatusBarAlignment.Left, 0));
+    this.status.name = 'Registry Migrator scan';
+    this.status.command = 'registryMigrator.cancelScan';
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*'));
+    this._register(watcher.onDidChange((u) => this.onFileEvent(u)));
+    this._register(watcher.onDidCreate((u) => this.onFileEvent(u)));
+    this._register(watcher.onDidDelete((u) => this.onFileEvent(u)));
+    this._register({ dispose: () => this.cancel() });
+  }
+
+  get wantsRescan(): boolean {
+    return this.hasScanned || readSettings().scanWorkspaceOnStartup;
+  }
+
+  /** Starts a scan (cancelling one in progress) and resolves with its counts. */
+  scan(): Promise<ScanResult> {
+    this.cancel();
+    const cts = new vscode.CancellationTokenSource();
+    const done = this.run(cts.token).finally(() => {
+      cts.dispose();
+      if (this.running?.cts === cts) {
+        this.running = undefined;
+        this.status.hide();
+        void vscode.commands.executeCommand('setContext', 'registryMigrator.scanning', false);
+      }
+    });
+    this.running = { cts, done };
+    return done;
+  }
+
+  cancel(): void {
+    this.running?.cts.cancel();
+  }
+
+  private async run(token: vscode.CancellationToken): Promise<ScanResult> {
+    const started = performance.now();
+    this.hasScanned = true;
+    void vscode.commands.executeCommand('setContext', 'registryMigrator.scanning', true);
+    this.status.text = '$(sync~spin) Registry Migrator: listing files';
+    this.status.tooltip = 'Scanning the workspace for moved container images. Click to cancel.';
+    this.status.show();
+    const result: ScanResult = { files: 0, findings: 0, filesWithFindings: 0, cancelled: false, ms: 0 };
+    let files: vscode.Uri[] = [];
+    try {
+      files = await listScannedFiles(token);
+    } catch (e) {
+      this.log.error(`listing workspace files failed: ${String(e)}`);
+    }
+    const seen = new Set<string>();
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+    let slice = performance.now();
+    for (const uri of files) {
+      if (token.isCancellationRequested) break;
+      const key = uri.toString();
+      seen.add(key);
+      const doc = open.get(key);
+      const findings = doc && !doc.isClosed ? this.store.analyzeDocument(doc)?.findings ?? [] : await this.scanFile(uri);
+      result.files++;
+      result.findings += findings.length;
+      if (findings.length) result.filesWithFindings++;
+      if (performance.now() - slice > SLICE_MS) {
+        this.status.text = `$(sync~spin) Registry Migrator: ${result.files}/${files.length} files`;
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
+    }
+    result.cancelled = token.isCancellationRequested;
+    if (!result.cancelled) {
+      // Files that left the scan (deleted, newly excluded) lose their diagnostics.
+      for (const key of this.scanned) {
+        if (!seen.has(key) && !open.has(key)) this.store.delete(vscode.Uri.parse(key));
+      }
+      this.scanned.clear();
+      for (const k of seen) this.scanned.add(k);
+    }
+    result.ms = Math.round(performance.now() - started);
+    this.log.info(`workspace scan ${result.cancelled ? 'cancelled' : 'done'}: ${result.files} files, ${result.findings} findings in ${result.filesWithFindings} files, ${result.ms} ms`);
+    return result;
+  }
+
+  private async scanFile(uri: vscode.Uri) {
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > readSettings(uri).maxFileSizeKB * 1024) {
+        this.store.delete(uri);
+        this.log.debug(`skipped ${uri.fsPath}: ${Math.round(stat.size / 1024)} KB is over registryMigrator.maxFileSizeKB`);
+        return [];
+      }
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      return this.store.analyzeFileText(uri, text);
+    } catch (e) {
+      this.log.debug(`cannot read ${uri.fsPath}: ${String(e)}`);
+      this.store.delete(uri);
+      return [];
+    }
+  }
+
+  /** Closed files changed on disk: re-analyze them, a few hundred ms after the last event. */
+  private onFileEvent(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    this.pendingFiles.set(uri.toString(), uri);
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    this.watchTimer = setTimeout(() => void this.flushFileEvents(), 200);
+  }
+
+  private async flushFileEvents(): Promise<void> {
+    this.watchTimer = undefined;
+    const uris = [...this.pendingFiles.values()];
+    this.pendingFiles.clear();
+    for (const uri of uris) {
+      if (this.isDisposed) return;
+      const key = uri.toString();
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) continue;
+      if (!this.wantsRescan) continue;
+      try {
+        if (await isScannedFile(uri)) {
+          this.scanned.add(key);
+          await this.scanFile(uri);
+        } else {
+          // Deleted, or now excluded.
+          this.scanned.delete(key);
+          this.store.delete(uri);
+        }
+      } catch (e) {
+        this.log.debug(`watcher update of ${uri.fsPath} failed: ${String(e)}`);
+      }
+    }
+  }
+
+  override dispose(): void {
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    super.dispose();
+  }
+}

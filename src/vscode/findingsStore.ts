@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { analyzeText, detectFileFormat, type Finding } from '../core/analyze';
+import type { FileFormat } from '../core/scan/fileFormat';
+import { documentPositions, type Positions, sourceUri, textPositions, toDiagnosticSeverity } from './convert';
+import { Disposable } from './disposable';
+import type { RuleSets } from './ruleSets';
+import { readSettings } from './settings';
+
+export const DIAGNOSTIC_SOURCE = 'Registry Migrator';
+
+/** The findings behind one document version's diagnostics. */
+export interface DocumentRecord {
+  version: number;
+  findings: Finding[];
+  /** diagnosticKey(diagnostic) -> its finding (a split reference has one key per field). */
+  byKey: Map<string, Finding>;
+}
+
+/** Unsaved documents have no file name; their language decides the format. */
+const LANGUAGE_FORMATS: Record<string, FileFormat> = {
+  dockerfile: 'dockerfile',
+  yaml: 'yaml',
+  'github-actions-workflow': 'github-workflow',
+  markdown: 'markdown',
+  shellscript: 'shell',
+  makefile: 'makefile',
+  json: 'json',
+  jsonc: 'json',
+};
+
+/** Which format a document is scanned as, or undefined when the engine does not scan it. */
+export function formatOf(uri: vscode.Uri, languageId?: string): FileFormat | undefined {
+  const byPath = detectFileFormat(uri.path);
+  if (byPath || uri.scheme !== 'untitled' || !languageId) return byPath;
+  return LANGUAGE_FORMATS[languageId];
+}
+
+/** What identifies a diagnostic across the extension host boundary: rule and range. */
+export function diagnosticKey(d: vscode.Diagnostic): string {
+  const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? '');
+  const r = d.range;
+  return `${code}@${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
+/**
+ * Owns the diagnostics, and records, per document version, the finding (with its edits)
+ * behind each diagnostic, so quick fixes apply exactly what was planned when the
+ * diagnostic was raised (CodeActions.record in microsoft/vscode-eslint).
+ */
+export class FindingsStore extends Disposable {
+  readonly collection: vscode.DiagnosticCollection;
+  private readonly records = new Map<string, DocumentRecord>();
+
+  constructor(private readonly rules: RuleSets, private readonly log: vscode.LogOutputChannel) {
+    super();
+    this.collection = this._register(vscode.languages.createDiagnosticCollection('registryMigrator'));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.records.delete(d.uri.toString())));
+  }
+
+  /** Analyzes an open document and publishes its diagnostics. Never throws. */
+  analyzeDocument(doc: vscode.TextDocument): DocumentRecord | undefined {
+    const format = formatOf(doc.uri, doc.languageId);
+    if (!format) return undefined;
+    const findings = this.analyze(doc.getText(), doc.uri, format);
+    return this.publish(doc.uri, findings, documentPositions(doc), doc.version);
+  }
+
+  /** Analyzes a file's text read from disk (not open in an editor) and publishes it. */
+  analyzeFileText(uri: vscode.Uri, text: string): Finding[] {
+    const format = formatOf(uri);
+    if (!format) return [];
+    const findings = this.analyze(text, uri, format);
+    this.publish(uri, findings, textPositions(text));
+    return findings;
+  }
+
+  /** The record for the document's current version, analyzing it again if it is stale. */
+  current(doc: vscode.TextDocument): DocumentRecord | undefined {
+    const r = this.records.get(doc.uri.toString());
+    if (r && r.version === doc.version) return r;
+    return this.analyzeDocument(doc);
+  }
+
+  delete(uri: vscode.Uri): void {
+    this.records.delete(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  /** Findings for `text` under the rules in force for `uri`; [] on any failure. */
+  analyze(text: string, uri: vscode.Uri, format?: FileFormat): Finding[] {
+    try {
+      const maxBytes = readSettings(uri).maxFileSizeKB * 1024;
+      const analysis = analyzeText(text, uri.path, this.rules.get(uri), { maxBytes, format });
+      if (analysis.skippedFile) this.log.debug(`skipped ${uri.fsPath}: ${analysis.skippedFile}`);
+      return analysis.findings.filter((f) => f.rule.enabled);
+    } catch (e) {
+      // The core promises not to throw on user text; if it ever does, one file goes quiet
+      // instead of the extension host.
+      this.log.error(`analyzing ${uri.fsPath} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return [];
+    }
+  }
+
+  private publish(uri: vscode.Uri, findings: Finding[], positions: Positions, version?: number): DocumentRecord {
+    const diagnostics: vscode.Diagnostic[] = [];
+    const byKey = new Map<string, Finding>();
+    for (const f of findings) {
+      const ranges = f.spans.map((s) => positions.range(s));
+      ranges.forEach((range, i) => {
+        const d = new vscode.Diagnostic(range, f.message, toDiagnosticSeverity(f.severity));
+        d.source = DIAGNOSTIC_SOURCE;
+        const target = sourceUri(f.rule.source);
+        d.code = target ? { value: f.rule.id, target } : f.rule.id;
+        d.tags = [vscode.DiagnosticTag.Deprecated];
+        if (ranges.length > 1) {
+          d.relatedInformation = ranges
+            .filter((_, j) => j !== i)
+            .map((other, j) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, other), relatedMessage(f, j >= i ? j + 1 : j)));
+        }
+        diagnostics.push(d);
+        byKey.set(diagnosticKey(d), f);
+      });
+    }
+    this.collection.set(uri, diagnostics);
+    const record: DocumentRecord = { version: version ?? -1, findings, byKey };
+    if (version !== undefined) this.records.set(uri.toString(), record);
+    return record;
+  }
+}
+
+/** "the registry field (gcr.io) of the same image": what the other half of a split pair is. */
+function relatedMessage(f: Finding, spanIndex: number): string {
+  const span = f.spans[spanIndex];
+  const part = f.mention.parts?.find((p) => p.span.start === span.start && p.span.end === span.end);
+  return part ? `the ${part.role} field (${part.text}) of the same image` : 'the other field of the same image';
+}
