@@ -207,6 +207,8 @@ function parseInstructions(text: string): { instructions: Instruction[]; syntax?
   return { instructions, syntax };
 }
 
+const WANTED = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'ARG', 'ENV', 'ONBUILD']);
+
 /** Longer instructions are data; nothing in them is parsed. */
 const MAX_INSTRUCTION = 65536;
 
@@ -219,11 +221,15 @@ function instruction(text: string, pieces: { s: number; e: number }[]): { instru
   for (const p of pieces) total += p.e - p.s;
   if (total > MAX_INSTRUCTION) return { instruction: { keyword, words }, heredocs: [] };
   let heredocs: string[] = [];
+  // Only these can name an image; RUN only through --mount. The rest is not tokenized.
+  const wanted = WANTED.has(keyword);
   for (let k = 0; k < pieces.length; k++) {
     const from = k === 0 ? pieces[0].s + kw[0].length : pieces[k].s;
-    for (const cmd of splitShellCommands(text, from, pieces[k].e)) words.push(...cmd.words);
-    if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
-      const line = text.slice(from, pieces[k].e);
+    const line = text.slice(from, pieces[k].e);
+    if (wanted && (keyword !== 'RUN' || line.includes('--mount'))) {
+      for (const cmd of splitShellCommands(text, from, pieces[k].e)) words.push(...cmd.words);
+    }
+    if ((keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') && line.includes('<<')) {
       for (const h of line.matchAll(/<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/g)) heredocs.push(h[1]);
     }
   }
