@@ -62,6 +62,12 @@ export interface RegistryRequest {
   signal?: AbortSignal;
   /** Bodies larger than this are refused (`bad-response`). Default 8 MiB. */
   maxBytes?: number;
+  /**
+   * GET only: on a 200, hand the body back unread as `stream` (blob copies), instead of
+   * buffering it. The caller must consume or destroy it. No overall time limit applies
+   * then (a 1 GB layer takes longer than `timeoutMs`); undici's idle timeouts still do.
+   */
+  stream?: boolean;
 }
 
 export interface RegistryResponse {
@@ -70,6 +76,8 @@ export interface RegistryResponse {
   body: Buffer;
   /** Where the answer finally came from, after redirects. */
   url: URL;
+  /** With `stream: true` and a 200: the unread body (then `body` is empty). */
+  stream?: Dispatcher.ResponseData['body'];
 }
 
 /** What HEAD tells about a manifest. */
@@ -262,7 +270,7 @@ export class RegistryClient {
     // Once a redirect leaves the registry's origin, no credential follows, even back.
     let mayAuthorize = url.origin === new URL(base).origin;
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const signal = req.stream ? req.signal : req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
       if (authorization && mayAuthorize) headers.authorization = authorization;
@@ -297,6 +305,7 @@ export class RegistryClient {
           continue;
         }
         phase = 'body';
+        if (req.stream && method === 'GET' && res.statusCode === 200) return { status: 200, headers: res.headers, body: Buffer.alloc(0), url, stream: res.body };
         let buf: Buffer;
         if (method === 'HEAD') {
           await res.body.dump();
