@@ -21,6 +21,7 @@ const stages = [
   { name: 'unit', counts: true, cmd: [bin('mocha'), '--reporter', './scripts/countingReporter.js', 'out/test/unit/**/*.test.js'] },
   { name: 'registry', counts: true, when: () => fs.existsSync(path.join(root, 'test', 'registry')),
     cmd: [bin('mocha'), '--reporter', './scripts/countingReporter.js', '--timeout', '60000', 'out/test/registry/**/*.test.js'] },
+  { name: 'vsix', counts: true, cmd: [process.execPath, 'scripts/checkVsix.js'] },
   { name: 'integration', counts: true, when: () => fs.existsSync(path.join(root, 'scripts', 'runIntegration.js')),
     cmd: [process.execPath, 'scripts/runIntegration.js'] },
 ];

@@ -48,7 +48,7 @@ export class RuleSets extends Disposable {
 
   /** The rule set for a file; built-ins plus settings until the first load finished. */
   get(uri: vscode.Uri | undefined): RuleSet {
-    const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
+    const folder = uri && folderOf(uri);
     const key = folder?.uri.toString() ?? '';
     let set = this.sets.get(key);
     if (!set) {
@@ -135,6 +135,12 @@ export class RuleSets extends Disposable {
       return undefined; // No rules file: only built-ins and settings.
     }
   }
+}
+
+/** A file's folder; an untitled document belongs to the only folder, if there is one. */
+function folderOf(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  return vscode.workspace.getWorkspaceFolder(uri) ?? (uri.scheme === 'untitled' && folders.length === 1 ? folders[0] : undefined);
 }
 
 function toDiagnostic(p: RuleProblem): vscode.Diagnostic {

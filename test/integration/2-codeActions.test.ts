@@ -1,0 +1,86 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { activated, codeActions, codeOf, diagnosticsCount, ours, readText, setSetting, wsUri } from './helpers';
+
+describe('code actions', () => {
+  before(activated);
+
+  it('quick fix "Replace with `<new>`" is preferred and rewrites exactly the reference', async () => {
+    const uri = wsUri('Dockerfile');
+    const before = await readText(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const diags = await diagnosticsCount(uri, 3);
+    const k8s = diags.find((d) => codeOf(d) === 'K8S-GCR');
+    assert.ok(k8s);
+    const actions = await codeActions(uri, k8s.range);
+    const titles = actions.map((a) => a.title);
+    assert.deepStrictEqual(titles, ['Replace with `registry.k8s.io/pause:3.9`', 'Fix all registry references in this file']);
+    const fix = actions[0];
+    assert.strictEqual(fix.isPreferred, true);
+    assert.strictEqual(fix.kind?.value, 'quickfix');
+    assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)));
+    assert.strictEqual(doc.getText(), before.replace('FROM k8s.gcr.io/pause:3.9 AS pause', 'FROM registry.k8s.io/pause:3.9 AS pause'));
+    await diagnosticsCount(uri, 2);
+    await doc.save();
+  });
+
+  it("a rule with no target offers to open the rule's source instead of an edit", async () => {
+    const uri = wsUri('Dockerfile');
+    const removed = ours(uri).find((d) => codeOf(d) === 'SO-GCR-SPARK');
+    assert.ok(removed);
+    const actions = await codeActions(uri, removed.range);
+    const open = actions.find((a) => a.title.startsWith("Open the rule's source"));
+    assert.ok(open, actions.map((a) => a.title).join(', '));
+    assert.strictEqual(open.edit, undefined);
+    // The API command vscode.open comes back as its workbench twin through the provider.
+    assert.ok(['vscode.open', '_workbench.open'].includes(open.command?.command ?? ''), open.command?.command);
+    assert.strictEqual(String(open.command?.arguments?.[0]), 'https://github.com/kubeflow/spark-operator/issues/1860');
+  });
+
+  it('"Fix all registry references in this file" fixes both fields of a split Helm reference and the inline image', async () => {
+    const uri = wsUri('charts/spark-operator/values.yaml');
+    const before = await readText(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const [first] = await diagnosticsCount(uri, 3);
+    const fixAll = (await codeActions(uri, first.range)).find((a) => a.title === 'Fix all registry references in this file');
+    assert.ok(fixAll?.edit);
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+    const expected = before
+      .replace('registry: gcr.io', 'registry: ghcr.io')
+      .replace('repository: spark-operator/spark-operator', 'repository: kubeflow/spark-operator/controller')
+      .replace('"k8s.gcr.io/ingress-nginx/kube-webhook-certgen:v1.1.1"', '"registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.1.1"');
+    assert.notStrictEqual(expected, before);
+    assert.strictEqual(doc.getText(), expected);
+    await diagnosticsCount(uri, 0);
+    await doc.save();
+  });
+
+  it('source.fixAll.registryMigrator is offered on request', async () => {
+    const uri = wsUri('deploy/overlays/prod/kustomization.yaml');
+    await vscode.workspace.openTextDocument(uri);
+    await diagnosticsCount(uri, 1);
+    const actions = await codeActions(uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.registryMigrator');
+    assert.deepStrictEqual(actions.map((a) => [a.title, a.kind?.value]), [['Fix all registry references', 'source.fixAll.registryMigrator']]);
+  });
+
+  it('editor.codeActionsOnSave with source.fixAll.registryMigrator fixes the file on save', async () => {
+    await setSetting('editor', 'codeActionsOnSave', { 'source.fixAll.registryMigrator': 'explicit' });
+    try {
+      const uri = wsUri('.github/workflows/ci.yml');
+      const before = await readText(uri);
+      const editor = await vscode.window.showTextDocument(uri, { preview: false });
+      await diagnosticsCount(uri, 3);
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# saved\n'));
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      const expected = '# saved\n' + before
+        .replace('quay.io/coreos/flannel:v0.15.1', 'docker.io/flannel/flannel:v0.15.1')
+        .replace('bitnami/redis:7.2', 'bitnamilegacy/redis:7.2')
+        .replace('k8s.gcr.io/kube-proxy:v1.27.1', 'registry.k8s.io/kube-proxy:v1.27.1');
+      await diagnosticsCount(uri, 0);
+      assert.strictEqual(editor.document.getText(), expected);
+      assert.strictEqual(await readText(uri), expected, 'saved to disk');
+    } finally {
+      await setSetting('editor', 'codeActionsOnSave', undefined);
+    }
+  });
+});
