@@ -33,6 +33,7 @@ const COMMAND_START = /^[ \t]*(?:[$%#>][ \t]+)?(?:sudo[ \t]+)?(?:(?:docker|podma
 /** Longer lines are not tables; their cells are never parsed (prose is still scanned). */
 const MAX_TABLE_LINE = 8192;
 const MAX_TOKEN = 600;
+const MAX_PROSE_PER_LINE = 2000;
 
 class MarkdownScan {
   /** Mentions from fences, tables and inline code: they win over prose finds at the same place. */
@@ -274,7 +275,10 @@ class MarkdownScan {
   private scanProse(from: number, to: number, kind: string): void {
     const text = this.text;
     let i = this.next('/', from);
+    const limit = this.prose.length + MAX_PROSE_PER_LINE;
     while (i !== -1 && i < to) {
+      // A line with thousands of references is data (a minified blob), not documentation.
+      if (this.prose.length > limit) return;
       let s = i;
       while (s > from && isTokenChar(text.charCodeAt(s - 1))) s--;
       let e = i + 1;
@@ -292,6 +296,10 @@ class MarkdownScan {
     if (first === 47 || first === 46 || first === 45 || first === 58 || first === 64) return;
     if (text.charCodeAt(e - 1) === 47 || text.charCodeAt(e) === 42 /* * */) return;
     const token = text.slice(s, e);
+    // The first component must be a host (`gcr.io`, `localhost:5000`); `x/y` is cheap to drop.
+    const slash = token.indexOf('/');
+    const host = token.slice(0, slash);
+    if (!host.includes('.') && !host.startsWith('localhost')) return;
     if (token.includes('://') || token.includes('//')) return;
     // `](gcr.io/x)` and `<https://…>` targets are links; a scheme-less one is still rare enough to check.
     let end = e;
@@ -350,6 +358,7 @@ function isClosingFence(text: string, start: number, nl: number, f: Fence): bool
  * In console transcripts the lines without a prompt are output and are blanked too.
  */
 function maskPrompts(body: string, console: boolean): string {
+  if (!/^[ \t]*[$%][ \t]/m.test(body)) return body;
   const lines = body.split('\n');
   const hasPrompt = lines.some((l) => /^\s*[$%][ \t]/.test(l));
   let continued = false;
