@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { copyCommand } from './copy';
 import { fixCommand } from './fix';
 import { scanCommand } from './scan';
 import { tagsCommand } from './tags';
@@ -11,4 +12,5 @@ export const commands: Record<string, Command> = {
   fix: fixCommand,
   tags: tagsCommand,
   verify: verifyCommand,
+  copy: copyCommand,
 };

@@ -1,4 +1,6 @@
 // The registry side of the engine: one import for the CLI, the extension and the copy command.
+export * from './copyImage';
+export * from './copyRepository';
 export * from './credentials';
 export * from './defaultRegistryClient';
 export * from './mediaTypes';
