@@ -99,6 +99,16 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'readme-generator tables (unquoted code values) and plain tables without code spans',
+    src:
+      '| Name | Description | Value |\n| --- | --- | --- |\n| `image.registry` | Redis image registry | `docker.io` |\n| `image.repository` | Redis image repository | `bitnami/redis` |\n\n' +
+      '| Parameter | Description | Default |\n|---|---|---|\n| image.repository | The image | gcr.io/google_containers/pause |\n',
+    want: [
+      { line: 4, column: 50, kind: 'split-markdown-table', text: 'bitnami/redis', parts: ['registry=docker.io@3:46', 'repository=bitnami/redis@4:50'] },
+      { line: 8, column: 34, kind: 'markdown-table', text: 'gcr.io/google_containers/pause' },
+    ],
+  },
+  {
     name: 'bash fence with $ prompts (test/e2e/README.md)',
     src:
       '```bash\n$ docker build -t gcr.io/spark-operator/spark-operator:local .\n$ go test -v ./test/e2e/ --kubeconfig "$HOME/.kube/config" --operator-image=gcr.io/spark-operator/spark-operator:local\n```\n',

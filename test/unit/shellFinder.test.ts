@@ -202,6 +202,11 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'image: lines of a YAML heredoc',
+    src: 'cat <<EOF | kubectl apply -f -\nspec:\n  containers:\n  - image: nginx:1.25\n    name: web\nEOF\n',
+    want: [{ kind: 'shell-heredoc-image', text: 'nginx:1.25' }],
+  },
+  {
     name: 'a build-arg placeholder split by spaces is not reported',
     src: 'docker build --build-arg SPARK_IMAGE=<your Spark image> -t <image-tag> .',
     want: [{ kind: 'shell-build-tag', text: '<image-tag>', skipped: true }],

@@ -197,8 +197,16 @@ class MarkdownScan {
     const role = /(?:^|\.)(registry|repository)$|imageregistry$/.exec(key);
     const whole = /(?:^|\.)image$/.test(key);
     if (!role && !whole) return;
-    for (const cell of cells.slice(1)) {
-      const value = codeValue(this.text, cell.start, cell.end);
+    // The value is the row's first code span (helm-docs: `"x"`; readme-generator: `x`); in a
+    // table without code spans, the first plain cell that looks like a name.
+    const values: ({ start: number; end: number } | undefined)[] = cells.slice(1).map((c) => codeValue(this.text, c.start, c.end));
+    if (!values.some((v) => v !== undefined)) {
+      const plain = cells.slice(1).map((c) => plainValue(this.text, c.start, c.end));
+      const looks = whole || role![1] === 'repository' ? /[/:]/ : /\./;
+      const i = plain.findIndex((v) => v !== undefined && looks.test(this.text.slice(v.start, v.end)));
+      if (i !== -1) values[i] = plain[i];
+    }
+    for (const value of values) {
       if (!value) continue;
       if (value.end === value.start) return;
       const valueText = this.text.slice(value.start, value.end);
@@ -407,6 +415,15 @@ function codeValue(text: string, start: number, end: number): { start: number; e
   }
   if (text.slice(s, e).includes('`')) return undefined;
   return { start: s, end: e };
+}
+
+/** A cell holding one bare word, quotes stripped: `| image.repository | gcr.io/x/y |`. */
+function plainValue(text: string, start: number, end: number): { start: number; end: number } | undefined {
+  const raw = text.slice(start, end);
+  const m = /^\s*(["']?)([^\s"'`|<>]+)\1\s*$/.exec(raw);
+  if (!m) return undefined;
+  const s = start + raw.indexOf(m[2], m[1].length ? raw.indexOf(m[1]) + 1 : 0);
+  return { start: s, end: s + m[2].length };
 }
 
 function isTokenChar(c: number): boolean {

@@ -206,6 +206,13 @@ class ShellScan {
       }
       break;
     }
+    // A YAML heredoc body (`cat <<EOF | kubectl apply -f -`) reaches here line by line:
+    // `image: nginx:1.25` and `- image: x` name an image even without a registry.
+    const head = words[i]?.value === '-' ? i + 1 : i;
+    if (words[head]?.value === 'image:' && words.length === head + 2) {
+      this.word(words[head + 1], 'shell-heredoc-image', true);
+      return;
+    }
     if (i < words.length) {
       const tool = toolOf(words[i].value);
       if (tool) this.tool(tool, words, i + 1, handled);
