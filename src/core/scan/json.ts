@@ -9,13 +9,17 @@ import { type ImageMention, makeMention } from './imageMention';
  */
 export function findJsonMentions(text: string): ImageMention[] {
   const out: ImageMention[] = [];
-  if (!/image/i.test(text)) return out;
+  if (!text.includes('image') && !text.includes('Image') && !text.includes('IMAGE')) return out;
   // Find the end of the key first and look back for its opening quote: a lookbehind-free
   // scan that stays linear on a 50 MB single line.
   const key = /image(s?)"\s*:\s*/gi;
+  const labels = labelRanges(text);
+  let ri = 0;
   let m: RegExpExecArray | null;
   while ((m = key.exec(text)) !== null) {
     if (!isKey(text, m.index)) continue;
+    while (ri < labels.length && labels[ri][1] < m.index) ri++;
+    if (ri < labels.length && labels[ri][0] < m.index) continue;
     let p = key.lastIndex;
     const plural = m[1] !== '';
     const kind = plural ? 'json-images' : 'json-image';
@@ -50,6 +54,34 @@ function isKey(text: string, at: number): boolean {
   return false;
 }
 
+/**
+ * Offsets of the `{…}` bodies of `"labels"` / `"annotations"` objects, in order, so values
+ * there (`"labels": {"image": "web"}`) are not read as references. Objects are matched
+ * forward with strings skipped, each within 64 KB.
+ */
+function labelRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  const re = /(?:labels|annotations)"\s*:\s*\{/gi;
+  while (re.exec(text) !== null) {
+    const open = re.lastIndex - 1;
+    if (ranges.length > 0 && open < ranges[ranges.length - 1][1]) continue;
+    const limit = Math.min(text.length, open + 64 * 1024);
+    let depth = 0;
+    let i = open;
+    for (; i < limit; i++) {
+      const c = text[i];
+      if (c === '"') {
+        const e = stringEnd(text, i);
+        if (e === -1) break;
+        i = e;
+      } else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) break;
+    }
+    ranges.push([open, Math.min(i, limit)]);
+  }
+  return ranges;
+}
+
 /** Offset of the closing quote of the string opening at `open`, or -1. */
 function stringEnd(text: string, open: number): number {
   for (let i = open + 1; i < text.length; i++) {
@@ -67,10 +99,11 @@ function push(out: ImageMention[], text: string, open: number, kind: string, str
   const end = stringEnd(text, open);
   if (end === -1) return;
   const start = open + 1;
-  const value = text.slice(start, end);
-  if (value.includes('\\') || value.trim() !== value || NOT_AN_IMAGE.test(value)) return;
+  if (end - start > 1024) return; // not a reference: names are at most 255 characters
   let s = start;
-  if (value.startsWith('docker://')) s += 'docker://'.length;
+  if (text.startsWith('docker://', start)) s += 'docker://'.length;
+  const value = text.slice(s, end);
+  if (value.includes('\\') || value.trim() !== value || NOT_AN_IMAGE.test(value)) return;
   const mention = makeMention(text, s, end, kind, { strict });
   if (mention) out.push(mention);
 }
