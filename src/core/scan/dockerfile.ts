@@ -153,6 +153,7 @@ function parseInstructions(text: string): { instructions: Instruction[]; syntax?
   let escape = '\\';
   let directives = true;
   let pieces: { s: number; e: number }[] = [];
+  let piecesLength = 0;
   let heredocs: string[] = [];
   let pos = 0;
   const n = text.length;
@@ -196,15 +197,34 @@ function parseInstructions(text: string): { instructions: Instruction[]; syntax?
     while (trimmedEnd > first && (text.charCodeAt(trimmedEnd - 1) === 32 || text.charCodeAt(trimmedEnd - 1) === 9)) trimmedEnd--;
     const continued = text.charAt(trimmedEnd - 1) === escape;
     if (continued) lineEnd = trimmedEnd - 1;
-    pieces.push({ s: first, e: lineEnd });
+    if (pieces.length === 0 && !continued && !mayNameImage(text, first, lineEnd)) continue;
+    // An instruction continued for megabytes is data; keep only enough to see it is too long.
+    if (piecesLength <= MAX_INSTRUCTION) pieces.push({ s: first, e: lineEnd });
+    piecesLength += lineEnd - first;
     if (continued && pos < n) continue;
     const ins = instruction(text, pieces);
     pieces = [];
+    piecesLength = 0;
     if (!ins) continue;
     instructions.push(ins.instruction);
     heredocs = ins.heredocs;
   }
   return { instructions, syntax };
+}
+
+/**
+ * A cheap look at a one-line instruction: most lines of a big Dockerfile are RUN, ENV,
+ * LABEL… lines that cannot name an image and need no tokenizing.
+ */
+function mayNameImage(text: string, start: number, end: number): boolean {
+  let k = start;
+  while (k < end && k - start < 12 && /[A-Za-z]/.test(text.charAt(k))) k++;
+  const keyword = text.slice(start, k).toUpperCase();
+  if (keyword === 'RUN') {
+    const line = text.slice(k, end);
+    return line.includes('--mount') || line.includes('<<');
+  }
+  return WANTED.has(keyword);
 }
 
 const WANTED = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'ARG', 'ENV', 'ONBUILD']);
