@@ -25,6 +25,11 @@ export interface ProxyOptions {
    * URL that answers an empty page with the same Link; `offOrigin` points Link at the other host.
    */
   paging?: { size: number; mode?: 'correct' | 'forever' | 'offOrigin' };
+  /**
+   * Send `X-Forwarded-Host: <proxy>` upstream, so the registry's upload `Location`s point
+   * back at the proxy (and uploads can be faulted) instead of at the registry itself.
+   */
+  forwardedHost?: boolean;
 }
 
 export interface RegistryProxy {
@@ -139,7 +144,8 @@ export async function startRegistryProxy(upstream: string, opts: ProxyOptions = 
       if (req.socket.destroyed) return;
       const url = new URL(seen.url, 'http://x');
       if (opts.paging && seen.method === 'GET' && /\/tags\/list$/.test(url.pathname)) return pagedTags(req, res, url, opts.paging);
-      const u = await forward(upstream, seen.method, seen.url, req.headers, body);
+      const headers = opts.forwardedHost ? { ...req.headers, 'x-forwarded-host': req.headers.host } : req.headers;
+      const u = await forward(upstream, seen.method, seen.url, headers, body);
       if (fault?.kind === 'redirect') {
         const path = `/parked/${nextId++}`;
         parked.set(path, u);
