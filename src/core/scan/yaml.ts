@@ -1,7 +1,7 @@
 import { type ImageMention, type MentionPart, type PartRole, makeMention, makeSplitMention, shiftMention } from './imageMention';
 import type { FileFormat } from './fileFormat';
 import { findShellMentions } from './shell';
-import { type YMap, type YNode, type YScalar, mapGet, parseYamlTree } from './yaml/yamlTree';
+import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree } from './yaml/yamlTree';
 
 /**
  * Image references in YAML: Kubernetes and CRD manifests, Helm values (inline and split
@@ -52,6 +52,12 @@ const NOT_A_VALUE = /^(?:null|~|true|false|yes|no|on|off|[-+]?\d+(?:\.\d+)?)$/i;
 /** Paths, URLs and pictures that sit under `image:` keys in docs sites and CRDs. */
 const NOT_AN_IMAGE = /^(?:\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/)|\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?)$|(?:^|\/)(?:Docker|Container)file(?:\.[\w.-]+)?$/i;
 
+/** `IMAGE_REGISTRY`, `SPARK_REPOSITORY`, `APP_REPO`, `IMAGE_TAG`: environment-style names. */
+const ENV_PART = /^([A-Z0-9_]*?)_?(REGISTRY|REPOSITORY|REPO|TAG)$/;
+
+/** Block scalars under these keys are shell or lists, never YAML to re-read. */
+const NOT_YAML_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'tags', 'images', 'command', 'args']);
+
 const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
 
 class YamlFinder {
@@ -66,6 +72,7 @@ class YamlFinder {
   constructor(
     private readonly source: string,
     private readonly format: FileFormat,
+    private readonly depth = 0,
   ) {}
 
   document(roots: YNode[]): void {
@@ -95,6 +102,7 @@ class YamlFinder {
 
   private walk(node: YNode): void {
     if (node.t === 'map') {
+      if (node.entries.length > 1 && node.entries.some((e) => e.key.endsWith('REGISTRY'))) this.envPairs(node.entries);
       for (const e of node.entries) {
         this.entry(e.key, e.value);
         if (e.value && e.value.t !== 'scalar') {
@@ -104,10 +112,65 @@ class YamlFinder {
         }
       }
     } else if (node.t === 'seq') {
+      this.envList(node);
       this.path.push('[]');
       for (const it of node.items) if (it && it.t !== 'scalar') this.walk(it);
       this.path.pop();
     }
+  }
+
+  /**
+   * Kubernetes `env:` lists (`- name: SPARK_IMAGE` / `value: …`): an image-named variable
+   * holds a reference, and REGISTRY/REPOSITORY variables pair up like in a map.
+   */
+  private envList(seq: YSeq): void {
+    const vars: { key: string; value: YNode | undefined }[] = [];
+    for (const it of seq.items) {
+      if (it?.t !== 'map') return;
+      const name = mapGet(it, 'name');
+      if (name?.t !== 'scalar' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.text)) return;
+      const value = mapGet(it, 'value');
+      vars.push({ key: name.text, value });
+      if (value?.t === 'scalar' && /image$/i.test(name.text)) this.push(this.scalarMention(value, 'k8s-env-image', false));
+    }
+    this.envPairs(vars);
+  }
+
+  /**
+   * `IMAGE_REGISTRY: quay.io` + `IMAGE_REPOSITORY: org/app` (+ `IMAGE_TAG`) in one mapping
+   * or env list: only the combination names an image, so it is one split mention.
+   */
+  private envPairs(vars: { key: string; value: YNode | undefined }[]): void {
+    if (vars.length < 2) return;
+    const byPrefix = new Map<string, Partial<Record<PartRole, MentionPart>>>();
+    for (const v of vars) {
+      const m = ENV_PART.exec(v.key);
+      if (!m) continue;
+      const role: PartRole = m[2] === 'REGISTRY' ? 'registry' : m[2] === 'TAG' ? 'tag' : 'repository';
+      const part = this.part(v.value, role);
+      if (!part) continue;
+      const group = byPrefix.get(m[1]) ?? {};
+      group[role] = part;
+      byPrefix.set(m[1], group);
+    }
+    for (const g of byPrefix.values()) {
+      if (!g.registry?.text || !g.repository?.text) continue;
+      const parts = [g.registry, g.repository];
+      if (g.tag) parts.push(g.tag);
+      this.push(makeSplitMention('env-split', parts));
+    }
+  }
+
+  /**
+   * YAML inside a literal block: a ConfigMap's `config.yaml: |`, an Argo CD Application's
+   * `helm.values: |`, a HelmRelease's `values: |`. The body is read in place (the outline
+   * accepts any root indentation), so spans stay exact in the outer text.
+   */
+  private embedded(v: YScalar, format: FileFormat): void {
+    if (!v.text.includes('image') && !v.text.includes('Image') && !v.text.includes('IMAGE')) return;
+    const inner = new YamlFinder(v.text, format, this.depth + 1);
+    for (const doc of parseYamlTree(v.text)) inner.document(doc.roots);
+    for (const m of inner.out) this.push(shiftMention(m, v.start));
   }
 
   /** One `key: value` of a mapping at `this.path`. */
@@ -139,6 +202,10 @@ class YamlFinder {
       } else if (SCRIPT_KEYS.has(key)) {
         this.shellList(v);
       }
+    }
+
+    if (v.t === 'scalar' && v.style === 'block' && !v.folded && this.depth < 2 && !NOT_YAML_KEYS.has(key) && f !== 'helm-template') {
+      this.embedded(v, key === 'values' || key === 'valuesInline' ? 'helm-values' : 'yaml');
     }
 
     const lower = key.toLowerCase();
@@ -194,8 +261,9 @@ class YamlFinder {
     const repo = repository?.t === 'scalar' ? repository : (name as YScalar);
     const parts: MentionPart[] = [];
     const registry = this.part(mapGet(m, 'registry'), 'registry');
-    if (registry) parts.push(registry);
-    else if (mapGet(m, 'registry') === undefined && this.globalRegistry) parts.push(this.globalRegistry);
+    if (registry?.text) parts.push(registry);
+    else if (this.globalRegistry) parts.push(this.globalRegistry);
+    else if (registry) parts.push(registry);
     const repoPart = this.part(repo, 'repository');
     if (!repoPart || repoPart.text === '' || NOT_AN_IMAGE.test(repoPart.text)) return;
     parts.push(repoPart);

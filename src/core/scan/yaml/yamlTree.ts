@@ -22,6 +22,8 @@ export interface YScalar {
   /** True when the source slice is exactly the scalar's value (no escapes, no folding). */
   exact: boolean;
   style: 'plain' | 'single' | 'double' | 'block' | 'alias';
+  /** A `>` block scalar: its lines are joined, so its body is not text to re-read as YAML. */
+  folded?: boolean;
 }
 
 export interface YEntry {
@@ -169,7 +171,16 @@ class TreeBuilder {
   private content(p: number, col: number, le: number): void {
     const dash = this.isDash(p, le);
     const key = dash ? undefined : this.parseKey(p, le);
-    if (!dash && !key) return; // a template line, a stray scalar: nothing to hang it on
+    if (!dash && !key) {
+      // `image:\n  gcr.io/a/b:1`: a value on the line after its key. Anything else (a
+      // template line, a stray scalar) has nothing to hang on.
+      const pd = this.pending;
+      if (pd && col > pd.col && !this.s.startsWith('{{', p)) {
+        this.pending = undefined;
+        this.value(p, le, pd.col, false, pd.set);
+      }
+      return;
+    }
     const want = dash ? 'seq' : 'map';
 
     if (this.pending) {
@@ -271,7 +282,7 @@ class TreeBuilder {
       return;
     }
     if (c === '|' || c === '>') {
-      const node: YScalar = { t: 'scalar', start: -1, end: -1, text: '', exact: false, style: 'block' };
+      const node: YScalar = { t: 'scalar', start: -1, end: -1, text: '', exact: false, style: 'block', folded: c === '>' };
       set(node);
       this.block = { node, col };
       return;
