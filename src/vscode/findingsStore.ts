@@ -50,6 +50,11 @@ export function diagnosticKey(d: vscode.Diagnostic): string {
 export class FindingsStore extends Disposable {
   readonly collection: vscode.DiagnosticCollection;
   private readonly records = new Map<string, DocumentRecord>();
+  /** Every file's last published findings, open or not: read by the Tag Explorer for its roots. */
+  private readonly published = new Map<string, readonly Finding[]>();
+  private readonly findingsChanged = this._register(new vscode.EventEmitter<void>());
+  /** Fires after any file's findings were published or removed (many times during a scan: debounce). */
+  readonly onDidChangeFindings = this.findingsChanged.event;
 
   constructor(private readonly rules: RuleSets, private readonly log: vscode.LogOutputChannel) {
     super();
@@ -84,6 +89,12 @@ export class FindingsStore extends Disposable {
   delete(uri: vscode.Uri): void {
     this.records.delete(uri.toString());
     this.collection.delete(uri);
+    if (this.published.delete(uri.toString())) this.findingsChanged.fire();
+  }
+
+  /** The findings of every file in the workspace, as last published (read-only). */
+  allFindings(): Iterable<readonly Finding[]> {
+    return this.published.values();
   }
 
   /** Findings for `text` under the rules in force for `uri`; [] on any failure. */
@@ -122,6 +133,10 @@ export class FindingsStore extends Disposable {
       });
     }
     this.collection.set(uri, diagnostics);
+    const hadFindings = this.published.has(uri.toString());
+    if (findings.length) this.published.set(uri.toString(), findings);
+    else this.published.delete(uri.toString());
+    if (findings.length || hadFindings) this.findingsChanged.fire();
     const record: DocumentRecord = { version: version ?? -1, findings, byKey };
     if (version !== undefined) this.records.set(uri.toString(), record);
     return record;

@@ -53,6 +53,8 @@ export interface VerifyOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Each tag's answer as soon as it is known (the Tag Explorer updates its nodes from these). */
+  onResult?: (result: TagParity) => void;
 }
 
 function cause(e: RegistryError): { code: string; message: string } {
@@ -105,7 +107,8 @@ async function platformsOf(client: RegistryClient, repo: Repository, d: Manifest
   }
 }
 
-async function compareTag(client: RegistryClient, oldRepo: Repository, newRepo: Repository, tag: string, inOld: boolean, inNew: boolean, signal?: AbortSignal): Promise<TagParity> {
+/** One tag on both sides; `inOld`/`inNew` say where it is listed. Never throws for registry trouble. */
+export async function compareTag(client: RegistryClient, oldRepo: Repository, newRepo: Repository, tag: string, inOld: boolean, inNew: boolean, signal?: AbortSignal): Promise<TagParity> {
   const base: TagParity = { tag, status: 'error', old: null, new: null, platforms: [] };
   const [o, n] = await Promise.all([
     inOld ? client.headManifest(oldRepo, tag, signal) : undefined,
@@ -167,6 +170,7 @@ export async function verifyRepositories(client: RegistryClient, oldRepo: Reposi
       } else {
         results[i] = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
       }
+      opts.onResult?.(results[i]);
       opts.onProgress?.(++done, tags.length);
     }
   };
