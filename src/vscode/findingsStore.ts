@@ -71,10 +71,10 @@ export class FindingsStore extends Disposable {
   }
 
   /** Analyzes a file's text read from disk (not open in an editor) and publishes it. */
-  analyzeFileText(uri: vscode.Uri, text: string): Finding[] {
+  analyzeFileText(uri: vscode.Uri, text: string, maxBytes?: number): Finding[] {
     const format = formatOf(uri);
     if (!format) return [];
-    const findings = this.analyze(text, uri, format);
+    const findings = this.analyze(text, uri, format, maxBytes);
     this.publish(uri, findings, textPositions(text));
     return findings;
   }
@@ -98,10 +98,9 @@ export class FindingsStore extends Disposable {
   }
 
   /** Findings for `text` under the rules in force for `uri`; [] on any failure. */
-  analyze(text: string, uri: vscode.Uri, format?: FileFormat): Finding[] {
+  analyze(text: string, uri: vscode.Uri, format?: FileFormat, maxBytes?: number): Finding[] {
     try {
-      const maxBytes = readSettings(uri).maxFileSizeKB * 1024;
-      const analysis = analyzeText(text, uri.path, this.rules.get(uri), { maxBytes, format });
+      const analysis = analyzeText(text, uri.path, this.rules.get(uri), { maxBytes: maxBytes ?? readSettings(uri).maxFileSizeKB * 1024, format });
       if (analysis.skippedFile) this.log.debug(`skipped ${uri.fsPath}: ${analysis.skippedFile}`);
       return analysis.findings.filter((f) => f.rule.enabled);
     } catch (e) {

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { Finding } from '../../core/analyze';
 import { documentPositions, textPositions } from '../convert';
 import type { FindingsStore } from '../findingsStore';
+import { readTextFile } from '../readTextFile';
+import { readSettings } from '../settings';
 import { listScannedFiles } from '../workspaceFiles';
 
 export interface MigrateOptions {
@@ -41,10 +43,11 @@ export async function migrateWorkspace(store: FindingsStore, log: vscode.LogOutp
         if (token.isCancellationRequested) return undefined;
         const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         let text: string;
-        try {
-          text = doc ? doc.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-        } catch {
-          continue;
+        if (doc) text = doc.getText();
+        else {
+          const read = await readTextFile(uri, readSettings(uri).maxFileSizeKB * 1024);
+          if ('skipped' in read) continue;
+          text = read.text;
         }
         const findings = store.analyze(text, uri).filter((f) => f.edits.length);
         if (!findings.length) continue;

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import type { Finding } from '../../core/analyze';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
+import { readTextFile } from '../readTextFile';
 import { readSettings } from '../settings';
 import { isScannedFile, listScannedFiles } from '../workspaceFiles';
 
@@ -80,14 +82,21 @@ export class WorkspaceScanner extends Disposable {
       this.log.error(`listing workspace files failed: ${String(e)}`);
     }
     const seen = new Set<string>();
-    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+    // Settings per folder, read once per scan rather than once per file.
+    const maxBytes = new Map<string, number>();
+    const maxBytesFor = (uri: vscode.Uri): number => {
+      const key = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+      let v = maxBytes.get(key);
+      if (v === undefined) maxBytes.set(key, (v = readSettings(uri).maxFileSizeKB * 1024));
+      return v;
+    };
     let slice = performance.now();
     for (const uri of files) {
       if (token.isCancellationRequested) break;
       const key = uri.toString();
       seen.add(key);
-      const doc = open.get(key);
-      const findings = doc && !doc.isClosed ? this.store.analyzeDocument(doc)?.findings ?? [] : await this.scanFile(uri);
+      const doc = openDocument(uri);
+      const findings = doc ? this.store.analyzeDocument(doc)?.findings ?? [] : await this.scanFile(uri, maxBytesFor(uri));
       result.files++;
       result.findings += findings.length;
       if (findings.length) result.filesWithFindings++;
@@ -101,7 +110,8 @@ export class WorkspaceScanner extends Disposable {
     if (!result.cancelled) {
       // Files that left the scan (deleted, newly excluded) lose their diagnostics.
       for (const key of this.scanned) {
-        if (!seen.has(key) && !open.has(key)) this.store.delete(vscode.Uri.parse(key));
+        const uri = vscode.Uri.parse(key);
+        if (!seen.has(key) && !openDocument(uri)) this.store.delete(uri);
       }
       this.scanned.clear();
       for (const k of seen) this.scanned.add(k);
@@ -111,21 +121,20 @@ export class WorkspaceScanner extends Disposable {
     return result;
   }
 
-  private async scanFile(uri: vscode.Uri) {
-    try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > readSettings(uri).maxFileSizeKB * 1024) {
-        this.store.delete(uri);
-        this.log.debug(`skipped ${uri.fsPath}: ${Math.round(stat.size / 1024)} KB is over registryMigrator.maxFileSizeKB`);
-        return [];
-      }
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      return this.store.analyzeFileText(uri, text);
-    } catch (e) {
-      this.log.debug(`cannot read ${uri.fsPath}: ${String(e)}`);
+  /**
+   * Publishes a closed file's findings from disk. If the file was opened meanwhile, its
+   * document wins: the disk text may be older than the editor's (an unsaved edit).
+   */
+  private async scanFile(uri: vscode.Uri, maxBytes = readSettings(uri).maxFileSizeKB * 1024): Promise<Finding[]> {
+    const read = await readTextFile(uri, maxBytes);
+    const doc = openDocument(uri);
+    if (doc) return this.store.analyzeDocument(doc)?.findings ?? [];
+    if ('skipped' in read) {
+      this.log.debug(`skipped ${uri.fsPath}: ${read.skipped}`);
       this.store.delete(uri);
       return [];
     }
+    return this.store.analyzeFileText(uri, read.text, maxBytes);
   }
 
   /** Closed files changed on disk: re-analyze them, a few hundred ms after the last event. */
@@ -143,7 +152,7 @@ export class WorkspaceScanner extends Disposable {
     for (const uri of uris) {
       if (this.isDisposed) return;
       const key = uri.toString();
-      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) continue;
+      if (openDocument(uri)) continue;
       if (!this.wantsRescan) continue;
       try {
         if (await isScannedFile(uri)) {
@@ -164,4 +173,9 @@ export class WorkspaceScanner extends Disposable {
     if (this.watchTimer) clearTimeout(this.watchTimer);
     super.dispose();
   }
+}
+
+function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  const key = uri.toString();
+  return vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.toString() === key);
 }
