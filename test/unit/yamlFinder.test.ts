@@ -356,6 +356,10 @@ const cases: Case[] = [
       '      - image: "k8s.gcr.io/pause:3.2"',
       '  note: >',
       '    image: not/re-read:1',
+      '  description: |-',
+      '    The source image to create this disk. For a public operating system',
+      '    image: projects/debian- cloud/global/images/debian-9-stretch-',
+      '    vYYYYMMDD, specify the image name.',
     ].join('\n'),
     want: [
       { text: 'bitnami/redis', kind: 'helm-values-repository', at: '9:23', parts: ['registry@8:21=docker.io', 'repository@9:23=bitnami/redis'] },
@@ -561,6 +565,12 @@ const cases: Case[] = [
     format: 'yaml',
     text: 'kind: Pod\0\0\nspec:\n  image: k8s.gcr.io/pause:3.2\n\u0000\u0001\u00ff: [\n',
     want: [k8s('k8s.gcr.io/pause:3.2', '3:10')],
+  },
+  {
+    name: 'a byte order mark does not hide the first key; {name: …} outside GitLab needs a path',
+    format: 'yaml',
+    text: '\uFEFFimage: registry.k8s.io/pause:3.2\ndisk:\n  image:\n    name: image\n    collection: compute.images\nvm:\n  image: {name: "gcr.io/a/b"}\n',
+    want: [k8s('registry.k8s.io/pause:3.2', '1:9', 'yaml-image'), k8s('gcr.io/a/b', '7:18', 'yaml-image')],
   },
   { name: 'empty text', format: 'yaml', text: '', want: [] },
   { name: 'no images at all', format: 'helm-values', text: 'replicaCount: 1\nservice:\n  port: 80\n', want: [] },

@@ -168,6 +168,7 @@ class YamlFinder {
    */
   private embedded(v: YScalar, format: FileFormat): void {
     if (!v.text.includes('image') && !v.text.includes('Image') && !v.text.includes('IMAGE')) return;
+    if (!looksLikeYaml(v.text)) return;
     const inner = new YamlFinder(v.text, format, this.depth + 1);
     for (const doc of parseYamlTree(v.text)) inner.document(doc.roots);
     for (const m of inner.out) this.push(shiftMention(m, v.start));
@@ -253,8 +254,14 @@ class YamlFinder {
     const name = mapGet(m, 'name');
     if (repository?.t !== 'scalar') {
       if (name?.t !== 'scalar') return;
-      if (this.format === 'gitlab-ci' || !mapGet(m, 'tag')) {
-        this.push(this.scalarMention(name, this.imageKind(), this.format === 'gitlab-ci'));
+      if (this.format === 'gitlab-ci') {
+        this.push(this.scalarMention(name, this.imageKind(), true));
+        return;
+      }
+      if (!mapGet(m, 'tag')) {
+        // Outside GitLab, `image: {name: image, collection: compute.images}` is often no
+        // image at all; only a name that carries a path or tag is taken.
+        if (/[/:]/.test(name.text)) this.push(this.scalarMention(name, this.imageKind(), false));
         return;
       }
     }
@@ -412,6 +419,23 @@ class YamlFinder {
       }
     }
   }
+}
+
+/**
+ * A block body is re-read as YAML only when most of its lines are `key:` or `- ` lines:
+ * a description that happens to contain "image: projects/debian-…" is prose.
+ */
+function looksLikeYaml(body: string): boolean {
+  let lines = 0;
+  let structural = 0;
+  for (const line of body.split('\n', 2000)) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    lines++;
+    if (/^(?:- |-$|["']?[\w.\/-]+["']?\s*:(?:\s|$))/.test(t)) structural++;
+    else if (lines === 1) return false;
+  }
+  return lines > 0 && structural * 2 >= lines;
 }
 
 function scalarText(n: YNode | undefined): string {

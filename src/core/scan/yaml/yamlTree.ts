@@ -86,7 +86,8 @@ class TreeBuilder {
 
   run(): YDocument[] {
     const s = this.s;
-    let pos = 0;
+    // A byte order mark is not part of the first key (`\uFEFFimage:` is `image:`).
+    let pos = s.charCodeAt(0) === 0xfeff ? 1 : 0;
     for (;;) {
       let nl = s.indexOf('\n', pos);
       if (nl === -1) nl = s.length;
