@@ -53,6 +53,11 @@ const cases: Case[] = [
     text: '{"image": "docker://alpine:3.19"}',
     want: ['1:21 alpine:3.19 json-image'],
   },
+  {
+    name: 'package names and message keys ending in image are not image fields',
+    text: '{"dependencies": {"@xterm/addon-image": "^0.9.0"}, "command.copyImage": "Copy", "previewImage": "Open", "baseImage": "node:20"}',
+    want: ['1:119 node:20 json-image'],
+  },
   { name: 'CRLF', text: '{\r\n  "image": "k8s.gcr.io/pause:3.2"\r\n}\r\n', want: ['2:13 k8s.gcr.io/pause:3.2 json-image'] },
   { name: 'broken JSON: unterminated strings and arrays', text: '{"image": "gcr.io/a/b:1\n, "images": ["x/y:1", ', want: ['2:15 x/y:1 json-images'] },
   // `\0` is not JSON whitespace, so the first pair is not a key and value.

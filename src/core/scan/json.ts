@@ -24,7 +24,12 @@ export function findJsonMentions(text: string): ImageMention[] {
     const plural = m[1] !== '';
     const kind = plural ? 'json-images' : 'json-image';
     if (!plural && text[p] === '"') {
-      push(out, text, p, kind, true);
+      // Only `"image"` itself is known to hold an image; `"dockerImage"` most likely does,
+      // `"@xterm/addon-image": "^0.9.0"` and `"command.copyImage": "Copy"` do not, so other
+      // keys report only values that parse as references.
+      const name = keyName(text, m.index);
+      if (/[/@.\s]/.test(name)) continue;
+      push(out, text, p, kind, name.toLowerCase() === 'image');
     } else if (plural && text[p] === '[') {
       // Items up to the closing bracket; nested arrays or objects end the walk.
       const limit = Math.min(text.length, p + 64 * 1024);
@@ -80,6 +85,12 @@ function labelRanges(text: string): [number, number][] {
     ranges.push([open, Math.min(i, limit)]);
   }
   return ranges;
+}
+
+/** The key whose closing `image"` is at `at`. */
+function keyName(text: string, at: number): string {
+  const open = text.lastIndexOf('"', at);
+  return text.slice(open + 1, at + 'image'.length);
 }
 
 /** Offset of the closing quote of the string opening at `open`, or -1. */
