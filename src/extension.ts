@@ -7,12 +7,15 @@ import { WorkspaceScanner } from './vscode/diagnostics/workspaceScanner';
 import { FindingsStore } from './vscode/findingsStore';
 import { RuleSets } from './vscode/ruleSets';
 import { filesExclude, readSettings, SECTION } from './vscode/settings';
+import { TagExplorer, type TagExplorerApi } from './vscode/tagExplorer/tagExplorer';
 
 /** What activate() returns; the benchmark reads activationMs. */
 export interface RegistryMigratorApi {
   activationMs: number;
   /** Resolves when the rules are loaded and the open documents have diagnostics. */
   ready: Promise<void>;
+  /** The Tag Explorer's tree, for integration tests and bench:explorer. */
+  tagExplorer: TagExplorerApi;
 }
 
 // Wiring only: every piece lives in src/vscode and owns what it creates.
@@ -24,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): RegistryMigratorApi 
   const documents = new DocumentDiagnostics(store);
   const scanner = new WorkspaceScanner(store, log);
   context.subscriptions.push(log, rules, store, documents, scanner, new MigrationCodeActions(store));
+  const tagExplorer = new TagExplorer(context, store, log);
+  context.subscriptions.push(tagExplorer);
 
   const reanalyze = () => {
     documents.analyzeAll();
@@ -52,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): RegistryMigratorApi 
   });
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (files.exclude: ${filesExclude().length} globs)`);
-  return { activationMs, ready };
+  return { activationMs, ready, tagExplorer: tagExplorer.api };
 }
 
 export function deactivate(): void {}

@@ -49,7 +49,8 @@ function renderText(report: VerifyReport): string {
   return lines.join('\n') + '\n';
 }
 
-function renderMarkdown(report: VerifyReport): string {
+/** The Markdown parity table (`--format markdown`); the Tag Explorer's "Export Report" is the same. */
+export function renderMarkdown(report: VerifyReport): string {
   const s = report.summary;
   const esc = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [`**Registry parity** \`${s.old}\` → \`${s.new}\`: ${s.total} tags, ${s.identical} identical, ${s.missing} missing, ${s.different} different, ${s.onlyInNew} only in new, ${s.error} errors.`, ''];
