@@ -166,9 +166,9 @@ class YamlFinder {
    * `helm.values: |`, a HelmRelease's `values: |`. The body is read in place (the outline
    * accepts any root indentation), so spans stay exact in the outer text.
    */
-  private embedded(v: YScalar, format: FileFormat): void {
+  private embedded(v: YScalar, format: FileFormat, known = false): void {
     if (!v.text.includes('image') && !v.text.includes('Image') && !v.text.includes('IMAGE')) return;
-    if (!looksLikeYaml(v.text)) return;
+    if (!known && !looksLikeYaml(v.text)) return;
     const inner = new YamlFinder(v.text, format, this.depth + 1);
     for (const doc of parseYamlTree(v.text)) inner.document(doc.roots);
     for (const m of inner.out) this.push(shiftMention(m, v.start));
@@ -179,7 +179,12 @@ class YamlFinder {
     if (!v) return;
     // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
     const parent = this.path[this.path.length - 1];
-    if (parent && /(?:labels|annotations)$/i.test(parent)) return;
+    if (parent && /(?:labels|annotations)$/i.test(parent)) {
+      // Except a chart's list of its images: Artifact Hub's annotation
+      // (https://artifacthub.io/docs/topics/annotations/helm/) and Bitnami's `images: |`.
+      if ((key === 'artifacthub.io/images' || key === 'images') && v.t === 'scalar' && v.style === 'block' && this.depth < 2) this.embedded(v, 'yaml', true);
+      return;
+    }
     const f = this.format;
     const path = this.path;
     if (f === 'github-workflow') {
@@ -189,6 +194,8 @@ class YamlFinder {
         this.push(this.scalarMention(v, 'github-uses-docker', true));
       } else if ((key === 'tags' || key === 'images') && v.t === 'scalar' && path[path.length - 1] === 'with') {
         this.listInput(v, `github-with-${key}`);
+      } else if ((key === 'cache-from' || key === 'cache-to') && v.t === 'scalar' && path[path.length - 1] === 'with') {
+        this.cacheRefs(v);
       } else if (key === 'run' && v.t === 'scalar') {
         this.shell(v);
       } else if (key === 'image' && v.t === 'scalar' && path.length === 1 && path[0] === 'runs' && !v.text.startsWith('docker://')) {
@@ -349,6 +356,17 @@ class YamlFinder {
         continue;
       }
       this.push(makeMention(s, a, b, kind, { strict: false }));
+    }
+  }
+
+  /** build-push-action `cache-from: type=registry,ref=user/app:buildcache` (one per line). */
+  private cacheRefs(v: YScalar): void {
+    if (v.style === 'alias' || (!v.exact && v.style !== 'block')) return;
+    const re = /(?:^|[\s,])ref=([^\s,"']+)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(v.text)) !== null) {
+      const start = v.start + m.index + m[0].length - m[1].length;
+      this.push(makeMention(this.source, start, start + m[1].length, 'github-with-cache-ref', { strict: false }));
     }
   }
 
