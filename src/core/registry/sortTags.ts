@@ -51,6 +51,20 @@ function comparePre(a: string, b: string): number {
   return 0;
 }
 
+/** String order, except that runs of digits compare as numbers. */
+function naturalCompare(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] === pb[i]) continue;
+    const na = /^\d/.test(pa[i]);
+    const nb = /^\d/.test(pb[i]);
+    if (na && nb) return Number(pa[i]) - Number(pb[i]) || (pa[i] < pb[i] ? -1 : 1);
+    return pa[i] < pb[i] ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
 /** Ascending-by-preference comparator for Array.sort: newest version first. */
 export function compareTags(a: string, b: string): number {
   const va = parseVersion(a);
@@ -68,7 +82,14 @@ export function compareTags(a: string, b: string): number {
       const d = comparePre(vb.pre, va.pre);
       if (d) return d;
     }
-    if (va.rest !== vb.rest) return va.rest < vb.rest ? -1 : 1;
+    if (va.rest !== vb.rest) {
+      // A bare version before its variants (`3.9` before `3.9-alpine`); between two
+      // suffixes, the higher embedded number first (`v1beta2-1.3.8-3.1.1` before `…-1.3.0-…`).
+      if (va.rest === '') return -1;
+      if (vb.rest === '') return 1;
+      const d = naturalCompare(vb.rest, va.rest);
+      if (d) return d;
+    }
   }
   return a < b ? -1 : a > b ? 1 : 0;
 }
