@@ -596,6 +596,22 @@ const cases: Case[] = [
   { name: 'no images at all', format: 'helm-values', text: 'replicaCount: 1\nservice:\n  port: 80\n', want: [] },
 ];
 
+/** Deterministic noise: every byte value, NULs and broken UTF-16 included. */
+function randomText(length: number): string {
+  const buf = Buffer.alloc(length);
+  let x = 2463534242;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    buf[i] = x & 0xff;
+  }
+  // Keys the finders react to, so the noise reaches the readers instead of the cheap exit.
+  const hooks = ['\nimage: ', '\n- image: "', '\n  image: [{', '\nrun: |\n  ', '\nimage:\n  repository: '];
+  for (let i = 0, k = 0; i + 32 < length; i += 4096, k++) buf.write(hooks[k % hooks.length], i, 'latin1');
+  return buf.toString('latin1');
+}
+
 describe('findYamlMentions', () => {
   for (const c of cases) {
     it(`${c.format}: ${c.name}`, () => {
@@ -645,18 +661,20 @@ describe('findYamlMentions', () => {
     { name: '50 MB single line', text: () => 'image: ' + 'x'.repeat(50 * 1024 * 1024), ms: 3000 },
     { name: '5 MB of unterminated flow collections', text: () => 'image: [\n'.repeat(600_000), ms: 3000 },
     { name: '5 MB of unterminated quotes', text: () => '- image: "\n'.repeat(500_000), ms: 3000 },
-    { name: '5 MB of random bytes', text: () => Array.from({ length: 5 * 1024 * 1024 }, (_, i) => String.fromCharCode((i * 2654435761) % 251)).join(''), ms: 3000 },
+    { name: '5 MB of random bytes', text: () => randomText(5 * 1024 * 1024), ms: 3000 },
   ];
   for (const b of bounded) {
     it(`never throws and stays bounded in time: ${b.name}`, function () {
       this.timeout(20_000);
       const text = b.text();
       const t0 = Date.now();
-      for (const f of ['yaml', 'helm-values', 'helm-template', 'github-workflow', 'gitlab-ci', 'compose', 'kustomization'] as FileFormat[]) {
+      // One outline reader serves every format; two formats cover both walkers' extra paths.
+      const formats: FileFormat[] = ['yaml', 'github-workflow'];
+      for (const f of formats) {
         const found = findYamlMentions(text, f);
         for (const m of found) assert.strictEqual(text.slice(m.span.start, m.span.end), m.text);
       }
-      const ms = (Date.now() - t0) / 7;
+      const ms = (Date.now() - t0) / formats.length;
       assert.ok(ms < b.ms, `${b.name}: ${ms.toFixed(0)} ms per scan, bound ${b.ms} ms`);
     });
   }

@@ -62,7 +62,7 @@ const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
 
 class YamlFinder {
   readonly out: ImageMention[] = [];
-  private readonly seen = new Set<string>();
+  private readonly seen = new Set<number>();
   private readonly path: string[] = [];
   private docKind = '';
   private docApi = '';
@@ -94,9 +94,10 @@ class YamlFinder {
 
   private push(m: ImageMention | undefined): void {
     if (!m) return;
-    const key = `${m.span.start}:${m.span.end}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    // Two finders may report one value (GitHub `with: image:` is also an `image:` key);
+    // distinct mentions never start at the same offset.
+    if (this.seen.has(m.span.start)) return;
+    this.seen.add(m.span.start);
     this.out.push(m);
   }
 
