@@ -33,6 +33,7 @@ let counts = null;
 let server = null;
 let browser = null;
 let shotServer = null;
+let registries = null;
 let finished = false;
 // Short: code-server puts IPC sockets under TMPDIR/XDG dirs, limited to ~107 characters.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmi-'));
@@ -56,6 +57,7 @@ function finish(ok, why) {
 async function cleanup() {
   try { if (browser) await Promise.race([browser.close(), sleep(5000)]); } catch { /* already gone */ }
   try { if (shotServer) shotServer.close(); } catch { /* already closed */ }
+  try { if (registries) await registries.stop(); } catch { /* already stopped */ }
   if (server && server.exitCode === null) {
     // Its own process group: the extension host and the file watcher die with it.
     try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
@@ -210,6 +212,18 @@ async function main() {
   const port = await freePort();
   let page = null;
   shotServer = await startScreenshotServer(() => page);
+  // The Tag Explorer tests read real registries (Debian's docker-registry: one open, one with
+  // htpasswd), started and seeded here BEFORE code-server, whose extension host inherits their
+  // addresses. See test/integration/tagExplorerRegistry.ts. RM_NO_TEST_REGISTRY=1 skips them.
+  const seedModule = path.join(root, 'out', 'test', 'integration', 'tagExplorerRegistry.js');
+  if (fs.existsSync(seedModule) && !process.env.RM_NO_TEST_REGISTRY) {
+    try {
+      registries = await require(seedModule).startTagExplorerRegistries();
+      log(`test registries: ${registries.open.host} (open), ${registries.auth.host} (htpasswd)`);
+    } catch (e) {
+      log(`test registries not started, the Tag Explorer tests will fail: ${e && e.message || e}`);
+    }
+  }
   const env = {
     ...process.env,
     XDG_CONFIG_HOME: path.join(tmp, 'config'),
@@ -222,6 +236,7 @@ async function main() {
     RM_SCREENSHOT_URL: `http://127.0.0.1:${shotServer.address().port}/screenshot`,
     RM_WORKSPACE_DIR: ws,
     RM_INTEGRATION_OUT: outFile,
+    ...(registries ? { RM_TEST_REGISTRY: registries.open.host, RM_TEST_AUTH_REGISTRY: registries.auth.host } : {}),
   };
   delete env.VSCODE_IPC_HOOK_CLI;
   const args = [

@@ -108,6 +108,11 @@ export interface TagPageOptions {
   /** Stop with `too-many-pages` after this many. Default 1000. */
   maxPages?: number;
   signal?: AbortSignal;
+  /**
+   * Called with each page before it is yielded; `last` says no page follows, so a lazy
+   * reader (the Tag Explorer's "Load more…") knows without asking for another one.
+   */
+  onPage?: (page: { tags: string[]; last: boolean }) => void;
 }
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -548,8 +553,9 @@ export class RegistryClient {
       }
       const fresh = ((tags ?? []) as string[]).filter((t) => !seenTags.has(t));
       for (const t of fresh) seenTags.add(t);
-      if (fresh.length) yield fresh;
       const next = nextLink(res.headers.link, res.url);
+      opts.onPage?.({ tags: fresh, last: !next || seenUrls.has(next.href) || fresh.length === 0 });
+      if (fresh.length) yield fresh;
       if (!next) return;
       if (next.origin !== res.url.origin && next.origin !== origin) {
         throw new RegistryError('bad-response', `${what}: the next page link points to another origin (${next.origin})`);

@@ -19,6 +19,8 @@ interface Side {
   repo: Repository;
   pages: AsyncGenerator<string[], void, undefined> | undefined;
   done: boolean;
+  /** The page just read was the last one (RegistryClient.tagPages' onPage). */
+  lastPage?: boolean;
   error?: RegistryError;
 }
 
@@ -94,7 +96,7 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
     }
     if (node.kind !== 'root') return [];
     const st = this.stateFor(node);
-    if (!st.loaded) await this.load(st, st.window);
+    if (!st.loaded) await this.load(st);
     return this.childrenOf(node, st);
   }
 
@@ -129,8 +131,11 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
   /** Shows another page of tags, fetching from the registries when the loaded ones run out. */
   async loadMore(root: RootNode): Promise<void> {
     const st = this.stateFor(root);
-    st.window += PAGE_SIZE;
-    await this.load(st, st.window);
+    const shown = Math.min(st.window, this.visible(st).length);
+    // Tags already fetched but not shown (a registry that ignores `n` sends 3,000 at once) come
+    // first; only then is the next page asked for.
+    if (this.visible(st).length <= st.window) await this.load(st);
+    st.window = shown + PAGE_SIZE;
     this.fire(root);
   }
 
@@ -280,10 +285,15 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
     return [st.old, st.new].some((s) => s && !s.done && !s.error);
   }
 
-  /** Loads pages until `want` tags pass the filter, the registries run out, or the page cap. */
-  private async load(st: RootState, want: number): Promise<void> {
-    for (let i = 0; i < MAX_PAGES_PER_LOAD && this.hasMore(st) && (!st.loaded || this.visible(st).length < want); i++) {
+  /**
+   * Fetches the next page of each side; while a filter hides everything new, a few more
+   * (at most MAX_PAGES_PER_LOAD), so "Load more…" under a filter does not come back empty.
+   */
+  private async load(st: RootState): Promise<void> {
+    const before = this.visible(st).length;
+    for (let i = 0; i < MAX_PAGES_PER_LOAD && this.hasMore(st); i++) {
       await this.loadPages(st);
+      if (!this.matches || this.visible(st).length > before) break;
     }
     st.loaded = true;
   }
@@ -296,12 +306,14 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
       const one = async (side: Side | undefined, isOld: boolean) => {
         if (!side || side.done || side.error) return;
         try {
-          side.pages ??= client.tagPages(side.repo, { pageSize: PAGE_SIZE });
+          side.pages ??= client.tagPages(side.repo, { pageSize: PAGE_SIZE, onPage: (p) => (side.lastPage = p.last) });
           const r = await side.pages.next();
-          if (r.done) {
+          if (r.done || side.lastPage) {
+            // Known without another request: "Load more…" goes away with the last page.
             side.done = true;
-            return;
+            side.pages = undefined;
           }
+          if (r.done) return;
           for (const tag of r.value) {
             const n = st.nodes.get(tag);
             if (n) {
