@@ -7,7 +7,9 @@ const RULES = '.registry-migrations.yaml';
 describe('settings and the rules file', () => {
   before(activated);
   after(async () => {
-    for (const key of ['severity', 'disabledRules', 'rules']) await setSetting('registryMigrator', key, undefined);
+    for (const key of ['severity', 'disabledRules', 'rules', 'exclude', 'maxFileSizeKB']) await setSetting('registryMigrator', key, undefined);
+    await setSetting('files', 'exclude', undefined);
+    await vscode.workspace.fs.delete(wsUri(closedFile)).then(undefined, () => undefined);
   });
 
   it('registryMigrator.severity overrides every rule, and back', async () => {
@@ -43,6 +45,25 @@ describe('settings and the rules file', () => {
     await setSetting('registryMigrator', 'rules', undefined);
     await diagnosticsCount(doc.uri, 0);
   });
+
+  const closedFile = 'generated/Dockerfile';
+  const scopeCases: { name: string; section: string; key: string; value: unknown }[] = [
+    { name: 'registryMigrator.exclude', section: 'registryMigrator', key: 'exclude', value: ['**/generated/**'] },
+    { name: 'files.exclude', section: 'files', key: 'exclude', value: { '**/generated': true } },
+    { name: 'registryMigrator.maxFileSizeKB', section: 'registryMigrator', key: 'maxFileSizeKB', value: 1 },
+  ];
+  for (const c of scopeCases) {
+    it(`${c.name} takes a closed file out of the workspace scan, and back`, async () => {
+      const uri = wsUri(closedFile);
+      // Over 1 KB, never opened: only the scan and the watcher see it.
+      await writeText(uri, '# generated\n'.repeat(100) + 'FROM k8s.gcr.io/etcd:3.5.9-0\n');
+      await diagnosticsCount(uri, 1);
+      await setSetting(c.section, c.key, c.value);
+      await diagnosticsCount(uri, 0);
+      await setSetting(c.section, c.key, undefined);
+      await diagnosticsCount(uri, 1);
+    });
+  }
 
   it('an invalid rules file gets a diagnostic at the error, and the built-in rules keep working', async () => {
     const rules = wsUri(RULES);
