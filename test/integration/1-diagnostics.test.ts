@@ -95,6 +95,36 @@ describe('diagnostics', () => {
     assert.deepStrictEqual([result.files, result.findings], [8, 10]);
   });
 
+  it('a scan can be cancelled, and keeps what it already published', async () => {
+    const before = ours(wsUri('.github/workflows/ci.yml')).length;
+    const scan = vscode.commands.executeCommand<{ cancelled: boolean; files: number }>('registryMigrator.scanWorkspace');
+    await vscode.commands.executeCommand('registryMigrator.cancelScan');
+    const r = await scan;
+    assert.strictEqual(r.cancelled, true);
+    assert.ok(r.files < 8, `stopped early (${r.files} files)`);
+    assert.strictEqual(ours(wsUri('.github/workflows/ci.yml')).length, before);
+  });
+
+  const hostile: { name: string; language: string; content: string }[] = [
+    { name: 'broken YAML', language: 'yaml', content: 'image: [unclosed\n  - {a: \n\tkey: "x\n' },
+    { name: 'binary content', language: 'dockerfile', content: 'FROM k8s.gcr.io/pause:3.9\n\0\0\0\u0001\u0002' },
+    { name: 'a 200,000-character line', language: 'yaml', content: 'image: ' + 'a'.repeat(200_000) + '\n' },
+  ];
+  for (const c of hostile) {
+    it(`bad input never breaks the extension: ${c.name}`, async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: c.language, content: c.content });
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepStrictEqual(ours(doc.uri), []);
+      // Still alive: a good document right after gets its diagnostic.
+      const good = await vscode.workspace.openTextDocument({ language: 'dockerfile', content: 'FROM k8s.gcr.io/pause:3.9\n' });
+      await diagnosticsCount(good.uri, 1);
+    });
+  }
+
+  it('registryMigrator.showOutput shows the log', async () => {
+    await vscode.commands.executeCommand('registryMigrator.showOutput');
+  });
+
   it('screenshot: struck-through references and the Problems panel', async function () {
     if (!process.env.RM_SCREENSHOT_URL) this.skip();
     await vscode.window.showTextDocument(wsUri('charts/spark-operator/values.yaml'), { preview: false });
