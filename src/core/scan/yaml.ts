@@ -58,6 +58,22 @@ const ENV_PART = /^([A-Z0-9_]*?)_?(REGISTRY|REPOSITORY|REPO|TAG)$/;
 /** Block scalars under these keys are shell or lists, never YAML to re-read. */
 const NOT_YAML_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'tags', 'images', 'command', 'args']);
 
+const LABELS = /(?:labels|annotations)$/i;
+
+/** `key` ends in "image" (any case), followed by `extra` more characters ("images": 1). */
+function endsWithImage(key: string, extra: number): boolean {
+  const n = key.length - extra;
+  if (n < 5) return false;
+  // OR 32 lowercases ASCII letters: "IMAGE", "Image" and "image" all match.
+  return (
+    (key.charCodeAt(n - 5) | 32) === 105 &&
+    (key.charCodeAt(n - 4) | 32) === 109 &&
+    (key.charCodeAt(n - 3) | 32) === 97 &&
+    (key.charCodeAt(n - 2) | 32) === 103 &&
+    (key.charCodeAt(n - 1) | 32) === 101
+  );
+}
+
 const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
 
 class YamlFinder {
@@ -103,9 +119,18 @@ class YamlFinder {
 
   private walk(node: YNode): void {
     if (node.t === 'map') {
-      if (node.entries.length > 1 && node.entries.some((e) => e.key.endsWith('REGISTRY'))) this.envPairs(node.entries);
-      for (const e of node.entries) {
-        this.entry(e.key, e.value);
+      const entries = node.entries;
+      for (let i = 0; i < entries.length; i++) {
+        if (entries.length > 1 && entries[i].key.endsWith('REGISTRY')) {
+          this.envPairs(entries);
+          break;
+        }
+      }
+      const parent = this.path.length > 0 ? this.path[this.path.length - 1] : '';
+      // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
+      const inLabels = parent !== '' && LABELS.test(parent);
+      for (const e of entries) {
+        this.entry(e.key, e.value, inLabels);
         if (e.value && e.value.t !== 'scalar') {
           this.path.push(e.key);
           this.walk(e.value);
@@ -176,11 +201,9 @@ class YamlFinder {
   }
 
   /** One `key: value` of a mapping at `this.path`. */
-  private entry(key: string, v: YNode | undefined): void {
+  private entry(key: string, v: YNode | undefined, inLabels: boolean): void {
     if (!v) return;
-    // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
-    const parent = this.path[this.path.length - 1];
-    if (parent && /(?:labels|annotations)$/i.test(parent)) {
+    if (inLabels) {
       // Except a chart's list of its images: Artifact Hub's annotation
       // (https://artifacthub.io/docs/topics/annotations/helm/) and Bitnami's `images: |`.
       if ((key === 'artifacthub.io/images' || key === 'images') && v.t === 'scalar' && v.style === 'block' && this.depth < 2) this.embedded(v, 'yaml', true);
@@ -217,11 +240,10 @@ class YamlFinder {
       this.embedded(v, key === 'values' || key === 'valuesInline' ? 'helm-values' : 'yaml');
     }
 
-    const lower = key.toLowerCase();
-    if (lower.endsWith('image')) {
+    if (endsWithImage(key, 0)) {
       if (v.t === 'scalar') this.push(this.scalarMention(v, this.imageKind(), true));
       else if (v.t === 'map') this.imageMap(v);
-    } else if (lower.endsWith('images')) {
+    } else if ((key.charCodeAt(key.length - 1) | 32) === 115 && endsWithImage(key, 1)) {
       if (v.t === 'map') {
         // `images: {controller: {repository: …}}`
         for (const e of v.entries) if (e.value?.t === 'map') this.imageMap(e.value);
