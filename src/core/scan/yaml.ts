@@ -58,6 +58,8 @@ const ENV_PART = /^([A-Z0-9_]*?)_?(REGISTRY|REPOSITORY|REPO|TAG)$/;
 /** Block scalars under these keys are shell or lists, never YAML to re-read. */
 const NOT_YAML_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'tags', 'images', 'command', 'args']);
 
+const FLAT_FIELD = /^image_?(registry|repository|repo|name|tag)$/i;
+
 const LABELS = /(?:labels|annotations)$/i;
 
 /** `key` ends in "image" (any case), followed by `extra` more characters ("images": 1). */
@@ -129,6 +131,7 @@ class YamlFinder {
       const parent = this.path.length > 0 ? this.path[this.path.length - 1] : '';
       // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
       const inLabels = parent !== '' && LABELS.test(parent);
+      if (!inLabels) this.flatImageFields(node);
       for (const e of entries) {
         this.entry(e.key, e.value, inLabels);
         if (e.value && e.value.t !== 'scalar') {
@@ -278,9 +281,44 @@ class YamlFinder {
     }
   }
 
+  /**
+   * Older charts keep the fields flat: `imageRegistry` / `imageRepository` (or `imageRepo`,
+   * `imageName`) / `imageTag` side by side in one mapping.
+   */
+  private flatImageFields(m: YMap): void {
+    let registry: YNode | undefined;
+    let repository: YNode | undefined;
+    let tag: YNode | undefined;
+    let upper = false;
+    for (const e of m.entries) {
+      const k = e.key;
+      if (k.length < 8 || (k.charCodeAt(0) | 32) !== 105) continue; // starts with "i"
+      const r = FLAT_FIELD.exec(k);
+      if (!r) continue;
+      const f = r[1].toLowerCase();
+      if (f === 'registry') registry = e.value;
+      else if (f === 'tag') tag = e.value;
+      else {
+        repository = e.value;
+        upper = k === k.toUpperCase();
+      }
+    }
+    if (repository?.t !== 'scalar') return;
+    const repo = this.part(repository, 'repository');
+    if (!repo?.text || NOT_AN_IMAGE.test(repo.text)) return;
+    const parts: MentionPart[] = [];
+    const reg = this.part(registry, 'registry');
+    if (reg?.text) parts.push(reg);
+    parts.push(repo);
+    const t = this.part(tag, 'tag');
+    if (t) parts.push(t);
+    // `IMAGE_NAME: ghcr.io/acme/app` in an env block, `imageRepository:` in chart values.
+    this.push(makeSplitMention(upper ? 'env-image' : 'helm-values-repository', parts));
+  }
+
   /** `image:` whose value is a mapping: Helm's split form, or GitLab's `{name: …}`. */
   private imageMap(m: YMap): void {
-    const repository = mapGet(m, 'repository');
+    const repository = mapGet(m, 'repository') ?? mapGet(m, 'repo');
     const name = mapGet(m, 'name');
     if (repository?.t !== 'scalar') {
       if (name?.t !== 'scalar') return;
