@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../../core/analyze';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
-import { readTextFile } from '../readTextFile';
+import { type ReadResult, readTextFile } from '../readTextFile';
 import { readSettings } from '../settings';
 import { isScannedFile, listScannedFiles } from '../workspaceFiles';
 
@@ -16,6 +16,8 @@ export interface ScanResult {
 
 /** Yield to the event loop after this much work, so typing and hovers stay responsive. */
 const SLICE_MS = 15;
+/** Files read concurrently by a scan. */
+const CHUNK = 16;
 
 /**
  * Scans the whole workspace in the background, and keeps closed files current through a
@@ -91,15 +93,18 @@ export class WorkspaceScanner extends Disposable {
       return v;
     };
     let slice = performance.now();
-    for (const uri of files) {
-      if (token.isCancellationRequested) break;
-      const key = uri.toString();
-      seen.add(key);
-      const doc = openDocument(uri);
-      const findings = doc ? this.store.analyzeDocument(doc)?.findings ?? [] : await this.scanFile(uri, maxBytesFor(uri));
-      result.files++;
-      result.findings += findings.length;
-      if (findings.length) result.filesWithFindings++;
+    // Reads go CHUNK at a time (fs calls are latency-bound: one at a time leaves the disk
+    // and the thread pool idle); analysis stays sequential on this thread.
+    for (let i = 0; i < files.length && !token.isCancellationRequested; i += CHUNK) {
+      const chunk = files.slice(i, i + CHUNK);
+      const reads = await Promise.all(chunk.map((uri) => (openDocument(uri) ? Promise.resolve(undefined) : readTextFile(uri, maxBytesFor(uri)))));
+      chunk.forEach((uri, j) => {
+        seen.add(uri.toString());
+        const findings = this.publishRead(uri, reads[j]);
+        result.files++;
+        result.findings += findings.length;
+        if (findings.length) result.filesWithFindings++;
+      });
       if (performance.now() - slice > SLICE_MS) {
         this.status.text = `$(sync~spin) Registry Migrator: ${result.files}/${files.length} files`;
         await new Promise((r) => setImmediate(r));
@@ -126,15 +131,24 @@ export class WorkspaceScanner extends Disposable {
    * document wins: the disk text may be older than the editor's (an unsaved edit).
    */
   private async scanFile(uri: vscode.Uri, maxBytes = readSettings(uri).maxFileSizeKB * 1024): Promise<Finding[]> {
-    const read = await readTextFile(uri, maxBytes);
+    return this.publishRead(uri, await readTextFile(uri, maxBytes));
+  }
+
+  /**
+   * Publishes a closed file's findings from what was read from disk. If the file is open
+   * now, its document wins: the disk text may be older than the editor's (unsaved edits).
+   */
+  private publishRead(uri: vscode.Uri, read: ReadResult | undefined): Finding[] {
     const doc = openDocument(uri);
     if (doc) return this.store.analyzeDocument(doc)?.findings ?? [];
+    if (!read) return [];
     if ('skipped' in read) {
       this.log.debug(`skipped ${uri.fsPath}: ${read.skipped}`);
       this.store.delete(uri);
       return [];
     }
-    return this.store.analyzeFileText(uri, read.text, maxBytes);
+    // readTextFile already enforced registryMigrator.maxFileSizeKB on the file's bytes.
+    return this.store.analyzeFileText(uri, read.text, Number.MAX_SAFE_INTEGER);
   }
 
   /** Closed files changed on disk: re-analyze them, a few hundred ms after the last event. */
