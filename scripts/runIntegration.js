@@ -126,7 +126,7 @@ function writeUserSettings(userDataDir) {
 /**
  * A loopback endpoint the tests call to capture the workbench at a moment they choose:
  * GET /screenshot?name=x.png&waitFor=<text> waits until the text is visible, then saves
- * the page to RM_SCREENSHOT_DIR/x.png (or the absolute `path`).
+ * the page to RM_SCREENSHOT_DIR/x.png (or the absolute `path`); with shot=0 it only waits.
  */
 function startScreenshotServer(getPage) {
   return new Promise((resolve) => {
@@ -142,6 +142,8 @@ function startScreenshotServer(getPage) {
           const page = getPage();
           if (!page) throw new Error('the workbench page is not open yet');
           if (waitFor) await page.getByText(waitFor, { exact: false }).first().waitFor({ state: 'visible', timeout: 10000 });
+          // shot=0: only wait (bench:explorer times "first tags shown" in the real workbench).
+          if (u.searchParams.get('shot') === '0') return done(200, { visible: waitFor });
           fs.mkdirSync(path.dirname(out), { recursive: true });
           await page.screenshot({ path: out });
           done(200, { path: out });
