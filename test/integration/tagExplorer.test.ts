@@ -260,6 +260,10 @@ describe('Tag Explorer (against the local docker-registry)', function () {
     await waitFor('the tag to be selected', () => (api.view.selection[0] === node ? true : undefined));
     assert.ok(api.view.visible);
     // The README picture: the sidebar with identical, missing, different and only-in-new tags.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.window.showTextDocument(uri, { preview: false });
+    await vscode.commands.executeCommand('registryMigrator.tagExplorer.focus');
     await screenshot('tagExplorer.png', '2.2.0', 'media/tagExplorer.png');
   });
 });
