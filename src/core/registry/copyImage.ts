@@ -25,8 +25,8 @@ export interface CopyImageOptions {
   monolithicMaxBytes?: number;
   /** Larger blobs go in PATCH chunks of this size; the copy holds one chunk per blob in flight. Default 8 MiB. */
   chunkBytes?: number;
-  /** Blob transfers (uploads, not HEADs) at once; bounds memory at about this many chunks. Default 4. */
-  blobConcurrency?: number;
+  /** Bytes that blob transfers may hold in memory at once (whole small blobs, one chunk per large one). Default 32 MiB. */
+  memoryBudgetBytes?: number;
   /** Tries per blob upload for transient failures (reset, truncation, timeout, 5xx). Default 3. */
   blobAttempts?: number;
   /** Cross-repository mount when both repositories are on the same registry. Default true. */
@@ -110,19 +110,28 @@ export function parseSourceManifest(digest: string, mediaType: string, bytes: Bu
   return { digest, mediaType, bytes, children: [], blobs: blobs.filter(distributable), subject };
 }
 
-class Limiter {
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(f: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((r) => this.queue.push(r));
-    else this.active++;
+/**
+ * Bounds the bytes that blob transfers hold in memory: a monolithic upload holds its blob,
+ * a chunked one a chunk. Many small blobs run side by side; big ones queue. One transfer
+ * larger than the budget still runs, alone.
+ */
+class ByteBudget {
+  private used = 0;
+  private readonly queue: { bytes: number; go: () => void }[] = [];
+  constructor(private readonly budget: number) {}
+  async run<T>(bytes: number, f: () => Promise<T>): Promise<T> {
+    const want = Math.min(bytes, this.budget);
+    if (this.used + want > this.budget || this.queue.length) await new Promise<void>((go) => this.queue.push({ bytes: want, go }));
+    else this.used += want;
     try {
       return await f();
     } finally {
-      const next = this.queue.shift();
-      if (next) next();
-      else this.active--;
+      this.used -= want;
+      while (this.queue.length && this.used + this.queue[0].bytes <= this.budget) {
+        const next = this.queue.shift()!;
+        this.used += next.bytes;
+        next.go();
+      }
     }
   }
 }
@@ -153,7 +162,7 @@ export class CopySession {
   readonly stats: CopyStats = { manifestsPushed: 0, manifestsPresent: 0, blobsUploaded: 0, blobsMounted: 0, blobsPresent: 0, bytesUploaded: 0, bytesMounted: 0, bytesPresent: 0, retries: 0 };
   private readonly blobs = new Map<string, Promise<void>>();
   private readonly manifests = new Map<string, Promise<void>>();
-  private readonly transfers: Limiter;
+  private readonly transfers: ByteBudget;
   private readonly monolithicMax: number;
   private readonly chunkBytes: number;
   private readonly attempts: number;
@@ -165,9 +174,9 @@ export class CopySession {
     readonly endpoints: CopyEndpoints,
     readonly options: CopyImageOptions = {},
   ) {
-    this.transfers = new Limiter(options.blobConcurrency ?? 4);
     this.monolithicMax = options.monolithicMaxBytes ?? 4 * 1024 * 1024;
     this.chunkBytes = Math.max(1, options.chunkBytes ?? 8 * 1024 * 1024);
+    this.transfers = new ByteBudget(Math.max(options.memoryBudgetBytes ?? 32 * 1024 * 1024, 1));
     this.attempts = Math.max(1, options.blobAttempts ?? 3);
     this.mountUsable = (options.mount ?? true) && endpoints.from.host === endpoints.to.host && endpoints.from.path !== endpoints.to.path;
     // A dry run never asks for a push scope.
@@ -260,33 +269,34 @@ export class CopySession {
       }
       return;
     }
-    await this.transfers.run(async () => {
-      let location: URL | undefined;
-      if (this.mountUsable) {
-        // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#mounting-a-blob-from-another-repository
-        let res: RegistryResponse | undefined;
-        try {
-          res = await destination.request(to, {
-            method: 'POST',
-            url: `/v2/${to.path}/blobs/uploads/?mount=${d.digest}&from=${encodeURIComponent(from.path)}`,
-            actions: this.push,
-            signal,
-            headers: { 'content-length': '0' },
-          });
-        } catch (e) {
-          if (!(e instanceof RegistryError) || (e.code !== 'unauthorized' && e.code !== 'forbidden')) throw e;
-          this.mountUsable = false;
-        }
-        if (res?.status === 201) {
-          this.stats.blobsMounted++;
-          this.stats.bytesMounted += Math.max(d.size, 0);
-          this.options.onBytes?.(Math.max(d.size, 0));
-          return;
-        }
-        // 202: the registry opened an ordinary upload instead (the spec allows it).
-        if (res?.status === 202) location = this.locationOf(res);
-        else if (res) this.mountUsable = false;
+    let location: URL | undefined;
+    if (this.mountUsable) {
+      // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#mounting-a-blob-from-another-repository
+      let res: RegistryResponse | undefined;
+      try {
+        res = await destination.request(to, {
+          method: 'POST',
+          url: `/v2/${to.path}/blobs/uploads/?mount=${d.digest}&from=${encodeURIComponent(from.path)}`,
+          actions: this.push,
+          signal,
+          headers: { 'content-length': '0' },
+        });
+      } catch (e) {
+        if (!(e instanceof RegistryError) || (e.code !== 'unauthorized' && e.code !== 'forbidden')) throw e;
+        this.mountUsable = false;
       }
+      if (res?.status === 201) {
+        this.stats.blobsMounted++;
+        this.stats.bytesMounted += Math.max(d.size, 0);
+        this.options.onBytes?.(Math.max(d.size, 0));
+        return;
+      }
+      // 202: the registry opened an ordinary upload instead (the spec allows it).
+      if (res?.status === 202) location = this.locationOf(res);
+      else if (res) this.mountUsable = false;
+    }
+    const holds = d.size >= 0 && d.size <= this.monolithicMax ? Math.max(d.size, 1) : this.chunkBytes;
+    await this.transfers.run(holds, async () => {
       for (let attemptNo = 1; ; attemptNo++) {
         try {
           await this.uploadBlob(d, location);
