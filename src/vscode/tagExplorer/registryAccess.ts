@@ -112,9 +112,13 @@ export class RegistryAccess extends Disposable {
     return this.current.client;
   }
 
-  /** Drops the client (and its cached tokens); the next use builds a new one. */
+  /**
+   * Drops the client (and its cached tokens); the next use builds a new one. The old
+   * dispatcher is not closed: a half-read tag listing keeps paging with it ("Load more…"),
+   * and its idle keep-alive sockets close by themselves after a few seconds.
+   */
   reset(): void {
-    this.closeCurrent();
+    this.current = undefined;
     this.changed.fire();
   }
 

@@ -262,6 +262,7 @@ export class TagExplorer extends Disposable {
             },
           });
           if (!ac.signal.aborted) this.provider.completeListing(root, report.summary.listingError, report.summary.newRepositoryMissing);
+          this.provider.endVerifying(root);
           out.push(report);
         }
         sub.dispose();

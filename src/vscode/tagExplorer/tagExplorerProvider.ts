@@ -185,6 +185,15 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
     }
   }
 
+  /** Ends a verify run: tags it never answered for (cancelled, gone from the listing) lose their spinner. */
+  endVerifying(root: RootNode): void {
+    for (const n of this.stateFor(root).nodes.values()) {
+      if (n.state !== 'verifying') continue;
+      n.state = n.parity ? n.parity.status : 'unverified';
+      this.markDirty(n);
+    }
+  }
+
   /** Applies one verify result; the tree hears about it in the next batch. */
   applyResult(root: RootNode, r: TagParity): void {
     if (r.status === 'error' && r.cause?.code === 'aborted') {
