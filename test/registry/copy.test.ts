@@ -5,7 +5,7 @@ import { Agent } from 'undici';
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { staticCredentials } from '../../src/core/registry/credentials';
-import { DOCKER_CONFIG, DOCKER_LAYER, DOCKER_MANIFEST } from '../../src/core/registry/mediaTypes';
+import { DOCKER_CONFIG, DOCKER_LAYER, DOCKER_MANIFEST, OCI_INDEX } from '../../src/core/registry/mediaTypes';
 import { RegistryClient, type Repository, sha256Digest } from '../../src/core/registry/registryClient';
 import { dockerConfigDir } from '../support/credentialHelper';
 import { type RegistryProxy, type SeenRequest, startRegistryProxy } from '../support/registryProxy';
@@ -260,6 +260,31 @@ describe('copy: missing tags to the new location, digest for digest (two real re
       failing = undefined;
     }
     assert.strictEqual(await digestAt({ host: token.host, path: 'dst/retried' }, 'big'), big.digest);
+  });
+
+  it('referrers through the referrers API are copied by digest, with the fallback tag on a registry without the API', async function () {
+    // distribution 2.8.2 has no referrers API: the proxy answers for the source, as a 1.1 registry would.
+    const sbom = singleImage('oci', 'copy-sbom-of-1.1.0');
+    await pushTestImage(pusher(open), { host: open.host, path: 'src/app' }, undefined, sbom);
+    const subject = images['1.1.0'].digest;
+    const list = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: sbom.mediaType, digest: sbom.digest, size: sbom.bytes.length, artifactType: 'application/spdx+json' }] };
+    const referrers = await startRegistryProxy(open.host, {
+      fault: (q) => (q.method === 'GET' && q.url === `/v2/src/app/referrers/${subject}` ? { kind: 'status', status: 200, headers: { 'content-type': OCI_INDEX }, body: JSON.stringify(list) } : undefined),
+    });
+    try {
+      const to: Repository = { host: token.host, path: 'dst/referrers' };
+      const r = await copy([`${referrers.host}/src/app`, `${to.host}/${to.path}`, '--tags', '^1\\.1\\.0$', '--format', 'json']);
+      assert.strictEqual(r.code, 0, r.out);
+      const j = JSON.parse(r.out);
+      assert.strictEqual(j.summary.referrers, 1);
+      assert.strictEqual(j.summary.referrerErrors, undefined);
+      assert.strictEqual(await digestAt(to, sbom.digest), sbom.digest, 'the referrer, by digest');
+      const fallback = await reader(to.host).getManifest(to, subject.replace(':', '-'));
+      assert.ok(fallback.ok, 'the sha256-<hex> fallback tag');
+      assert.deepStrictEqual(JSON.parse(fallback.value.bytes.toString('utf8')).manifests.map((m: { digest: string }) => m.digest), [sbom.digest]);
+    } finally {
+      await referrers.close();
+    }
   });
 
   const usageCases: { name: string; argv: string[]; err: RegExp }[] = [

@@ -84,6 +84,7 @@ function renderText(report: CopyReport, pushSource: string): string {
       (st.retries ? `; ${st.retries} blob uploads retried` : ''),
   );
   if (s.referrers) out.push(`referrers (API): ${s.referrers}`);
+  for (const e of s.referrerErrors ?? []) out.push(`warning: ${e}`);
   const v = s.verify;
   out.push(`verify${s.dryRun ? ' (before)' : ''}: ${v.total} tags: ${v.identical} identical, ${v.missing} missing, ${v.different} different, ${v.error} errors`);
   return out.join('\n') + '\n';

@@ -49,6 +49,8 @@ export interface CopySummary {
   stats: CopyStats;
   /** Referrers found through the referrers API (tag-schema referrers are tags above). */
   referrers: number;
+  /** Referrers that could not be copied; they do not change the tags' result. */
+  referrerErrors?: string[];
   /** The destination re-resolved at the end, tag by tag, against the source digests. */
   verify: CopyVerifySummary;
   listingError?: { side: 'source' | 'destination'; code: string; message: string };
@@ -229,7 +231,9 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
     const followers = referrerTags.filter((t) => subjects.has(subjectOf(t)) || wanted(t));
     tagsTotal += followers.length;
     await pool(followers, concurrency, (t) => copyTag(t, subjects.has(subjectOf(t)) ? subjectOf(t) : undefined));
-    summary.referrers = await copyReferrersApi(session, [...subjects], concurrency, atDestination);
+    const api = await copyReferrersApi(session, [...subjects], concurrency, atDestination);
+    summary.referrers = api.count;
+    if (api.errors.length) summary.referrerErrors = api.errors;
   }
 
   // The proof for the summary: every chosen tag resolved again, on both sides.
@@ -271,11 +275,12 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
  * `sha256-<hex>` tag there, unless that tag already exists (it is never clobbered).
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers
  */
-async function copyReferrersApi(session: CopySession, subjects: string[], concurrency: number, atDestination: Set<string>): Promise<number> {
+async function copyReferrersApi(session: CopySession, subjects: string[], concurrency: number, atDestination: Set<string>): Promise<{ count: number; errors: string[] }> {
   const { source, destination, from, to } = session.endpoints;
   const signal = session.options.signal;
   let supported = true;
   let count = 0;
+  const errors: string[] = [];
   await pool(subjects, concurrency, async (digest) => {
     if (!supported) return;
     try {
@@ -301,11 +306,13 @@ async function copyReferrersApi(session: CopySession, subjects: string[], concur
       const probe = await destination.request(to, { method: 'GET', url: `/v2/${to.path}/referrers/${digest}`, headers: { accept: OCI_INDEX }, signal });
       if (probe.status === 200) return;
       const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: list.manifests }));
-      await destination.request(to, { method: 'PUT', url: `/v2/${to.path}/manifests/${fallbackTag}`, actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
+      const put = await destination.request(to, { method: 'PUT', url: `/v2/${to.path}/manifests/${fallbackTag}`, actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
+      if (put.status !== 201) throw destination.statusError(put, `referrers of ${digest}: push ${formatRepository(to)}:${fallbackTag}`);
     } catch (e) {
       if (!(e instanceof Error) || e.name !== 'RegistryError') throw e;
-      // A referrer that fails is not the image: the image's own result stands.
+      // A referrer that fails is not the image: the image's own result stands, the summary says what failed.
+      errors.push(`referrers of ${digest}: ${e.message}`);
     }
   });
-  return count;
+  return { count, errors };
 }
