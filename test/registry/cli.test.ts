@@ -9,6 +9,7 @@ import type { CliIO } from '../../src/cli/io';
 import { staticCredentials } from '../../src/core/registry/credentials';
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
 import { dockerConfigDir } from '../support/credentialHelper';
+import { startRegistryProxy } from '../support/registryProxy';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, indexImage, pushTestImage, singleImage } from '../support/testImages';
 
@@ -115,6 +116,27 @@ describe('CLI tags and verify against real registries', function () {
       if (c.json) c.json(JSON.parse(r.out));
       assert.ok(!(r.out + r.err).includes(PASSWORD), 'no password in output');
       assert.ok(!(r.out + r.err).includes(Buffer.from(`tester:${PASSWORD}`).toString('base64')), 'no encoded credential in output');
+    });
+  }
+
+  const proxyCases: { name: string; noProxy?: string; viaProxy: boolean }[] = [
+    { name: 'HTTP_PROXY is honoured', viaProxy: true },
+    { name: 'NO_PROXY bypasses it', noProxy: '127.0.0.1', viaProxy: false },
+  ];
+  for (const c of proxyCases) {
+    it(c.name, async function () {
+      const proxy = await startRegistryProxy(open.host);
+      try {
+        const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: '/nonexistent', HTTP_PROXY: `http://${proxy.host}` };
+        if (c.noProxy) env.NO_PROXY = c.noProxy;
+        const r = await run(['tags', `${open.host}/cli/old`, '--format', 'json'], { env });
+        assert.strictEqual(r.code, 0, r.err);
+        assert.strictEqual(JSON.parse(r.out).tags.length, 7);
+        const proxied = proxy.requests.filter((q) => q.url.startsWith(`http://${open.host}/v2/`) || (q.method === 'CONNECT' && q.url === open.host));
+        assert.strictEqual(proxied.length > 0, c.viaProxy, JSON.stringify(proxy.requests));
+      } finally {
+        await proxy.close();
+      }
     });
   }
 

@@ -1,4 +1,5 @@
 import * as http from 'http';
+import * as net from 'net';
 import type { AddressInfo } from 'net';
 
 /** What the fault proxy does to one request; undefined passes it through untouched. */
@@ -167,6 +168,20 @@ export async function startRegistryProxy(upstream: string, opts: ProxyOptions = 
       if (!res.headersSent) res.writeHead(502).end();
       else req.socket.destroy();
     });
+  });
+  // As an HTTP proxy (HTTP_PROXY=http://<this>), undici tunnels with CONNECT: record it and
+  // tunnel to the upstream registry, whatever loopback host:port was asked for.
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    requests.push({ method: 'CONNECT', url: req.url ?? '', authorization: req.headers['proxy-authorization'] as string | undefined });
+    const [hostname, port] = upstream.split(':');
+    const up = net.connect(Number(port), hostname, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    up.on('error', () => socket.destroy());
+    socket.on('error', () => up.destroy());
   });
   const port = await listen(server, '127.0.0.1');
   return {

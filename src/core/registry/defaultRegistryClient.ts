@@ -21,7 +21,7 @@ export interface DefaultClientOptions {
  * A client wired the way users expect: credentials from the injected provider, then Docker's
  * and Podman's files, then `GITHUB_TOKEN`; `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` honoured through
  * undici's EnvHttpProxyAgent (read from `env`, not from process.env, so a caller can pass its own).
- * `close()` releases the connections.
+ * `close()` drops the connections; call it when the work is done.
  */
 export function createDefaultRegistryClient(opts: DefaultClientOptions): { client: RegistryClient; dispatcher: Dispatcher; close(): Promise<void> } {
   const env = opts.env;
@@ -46,5 +46,6 @@ export function createDefaultRegistryClient(opts: DefaultClientOptions): { clien
     timeoutMs: opts.timeoutMs,
     allowPush: opts.allowPush,
   });
-  return { client, dispatcher, close: () => dispatcher.close() };
+  // destroy, not close: close() waits for requests that a misbehaving proxy may never finish.
+  return { client, dispatcher, close: () => dispatcher.destroy() };
 }

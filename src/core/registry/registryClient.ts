@@ -171,6 +171,36 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
+/**
+ * Settles when `p` does or when `signal` aborts, whichever is first. undici 7.30's
+ * ProxyAgent does not notice an abort while it keeps re-dialling a proxy that closes the
+ * CONNECT (it spins, and the request never settles), so the timeout is enforced here too.
+ */
+function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
+
 type HostAuth = { kind: 'bearer'; realm: URL; service?: string } | { kind: 'basic' };
 
 /**
@@ -281,7 +311,7 @@ export class RegistryClient {
       if (authorization && mayAuthorize) headers.authorization = authorization;
       let phase: 'headers' | 'body' = 'headers';
       try {
-        const res = await this.dispatcher.request({
+        const res = await untilAborted(this.dispatcher.request({
           origin: url.origin,
           path: url.pathname + url.search,
           method,
@@ -292,7 +322,7 @@ export class RegistryClient {
           reset: false,
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
-        });
+        }), signal);
         const location = header(res.headers, 'location');
         if (REDIRECTS.has(res.statusCode) && location && method !== 'POST' && method !== 'PATCH' && !(method === 'PUT' && res.statusCode !== 307 && res.statusCode !== 308)) {
           await res.body.dump();
