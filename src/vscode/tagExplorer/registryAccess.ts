@@ -107,8 +107,9 @@ export class RegistryAccess extends Disposable {
       const credentials = trusted ? chainCredentialProviders(this.stored(), this.github(), fileCredentials({ env: process.env, homedir: process.env.HOME || os.homedir() })) : undefined;
       if (!trusted) this.log.info('Tag Explorer: the workspace is not trusted, so registries are asked anonymously.');
       // 10 s per attempt, 3 attempts: a registry that never answers becomes an error node
-      // within about 30 s instead of a spinner (the CLI waits 30 s per attempt, 4 attempts).
-      this.current = { dispatcher, client: new RegistryClient({ dispatcher, credentials, timeoutMs: 10_000, retries: 2, maxConcurrencyPerHost: 16, userAgent: 'registry-migrator-vscode' }) };
+      // within about 30 s instead of a spinner (the CLI waits 30 s per attempt, 4 attempts);
+      // a 429 asking for more than 5 s shows its node with the reset time at once.
+      this.current = { dispatcher, client: new RegistryClient({ dispatcher, credentials, timeoutMs: 10_000, retries: 2, maxRetryAfterMs: 5_000, maxConcurrencyPerHost: 16, userAgent: 'registry-migrator-vscode' }) };
     }
     return this.current.client;
   }
