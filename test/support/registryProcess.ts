@@ -101,11 +101,19 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     config,
     `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n  delete:\n    enabled: true\n  redirect:\n    disable: true\nhttp:\n  addr: 127.0.0.1:${port}\n  secret: test-${port}\nhealth:\n  storagedriver:\n    enabled: false\n${authBlock}`,
   );
-  const child: ChildProcess = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    if (stderr.length < 20000) stderr += d;
-  });
+  // The log goes to a file, not a pipe: a benchmark that blocks its event loop in
+  // spawnSync stops draining a pipe, the registry's writes then block, and it hangs.
+  const logFile = path.join(dir, 'registry.log');
+  const logFd = fs.openSync(logFile, 'w');
+  const child: ChildProcess = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', logFd] });
+  fs.closeSync(logFd);
+  const stderrTail = () => {
+    try {
+      return fs.readFileSync(logFile, 'utf8').slice(-20000);
+    } catch {
+      return '';
+    }
+  };
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
   const url = `http://127.0.0.1:${port}`;
@@ -113,10 +121,10 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
   for (;;) {
     const status = await probe(`${url}/v2/`);
     if (status === 200 || status === 401) break;
-    if (exited !== undefined) throw new Error(`docker-registry exited (${exited}) before answering:\n${stderr}`);
+    if (exited !== undefined) throw new Error(`docker-registry exited (${exited}) before answering:\n${stderrTail()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`docker-registry did not answer ${url}/v2/ within 20 s:\n${stderr}`);
+      throw new Error(`docker-registry did not answer ${url}/v2/ within 20 s:\n${stderrTail()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
