@@ -26,7 +26,7 @@ describe('registry client through a fault-injecting proxy', function () {
   before(async function () {
     registry = await startRegistry({ auth: 'htpasswd', users: { tester: PASSWORD } });
     const pusher = new RegistryClient({ dispatcher: agent, allowPush: true, credentials: staticCredentials({ [registry.host]: { username: 'tester', password: PASSWORD } }) });
-    for (const c of cases) await pushTestImage(pusher, { host: registry.host, path: 'faults/app' }, c.tag, image);
+    for (const tag of [...cases.map((c) => c.tag), 'no-digest-header', 'aborted']) await pushTestImage(pusher, { host: registry.host, path: 'faults/app' }, tag, image);
     proxy = await startRegistryProxy(registry.host, {
       fault: (req, count) => {
         const m = /\/manifests\/([^/?]+)/.exec(req.url);
@@ -104,6 +104,15 @@ describe('registry client through a fault-injecting proxy', function () {
     assert.ok(redirected.length >= 1, 'the redirect case reached the other host');
     assert.deepStrictEqual(redirected.map((r) => r.authorization), redirected.map(() => undefined));
     assert.ok(proxy.requests.some((r) => r.authorization?.startsWith('Basic ')), 'the registry itself did get credentials');
+  });
+
+  it('without Docker-Content-Digest, HEAD falls back to GET and hashes the bytes', async function () {
+    faults.set('no-digest-header', always({ kind: 'stripDigest' }));
+    const before = proxy.requests.length;
+    const r = await client().headManifest(repo(), 'no-digest-header');
+    assert.ok(r.ok, !r.ok ? r.error.message : '');
+    assert.strictEqual(r.value.digest, image.digest);
+    assert.deepStrictEqual(proxy.requests.slice(before).filter((q) => q.url.endsWith('/no-digest-header') && q.authorization).map((q) => q.method), ['HEAD', 'GET']);
   });
 
   it('stops when the caller aborts, without retrying', async function () {

@@ -9,6 +9,7 @@ export type Fault =
   | { kind: 'delay'; ms: number } // answer late
   | { kind: 'truncate' } // announce the full Content-Length, send half, close
   | { kind: 'corrupt' } // change the body's bytes, keep Docker-Content-Digest
+  | { kind: 'stripDigest' } // answer without Docker-Content-Digest, as some registries do
   | { kind: 'redirect'; status?: number }; // 307 to the "other host", which serves the real answer
 
 export interface SeenRequest {
@@ -162,6 +163,11 @@ export async function startRegistryProxy(upstream: string, opts: ProxyOptions = 
       if (fault?.kind === 'corrupt') {
         const changed = Buffer.from(u.body.toString('utf8').replace(/\{/, '{ '));
         return send(res, u, seen.method, changed);
+      }
+      if (fault?.kind === 'stripDigest') {
+        const headers = { ...u.headers };
+        delete headers['docker-content-digest'];
+        return send(res, { ...u, headers }, seen.method);
       }
       send(res, u, seen.method);
     })().catch(() => {
