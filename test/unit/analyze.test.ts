@@ -1,0 +1,99 @@
+import * as assert from 'assert';
+import { analyzeText, applyEdits } from '../../src/core/analyze';
+import { findMentions } from '../../src/core/scan/findMentions';
+import { loadRuleSet } from '../../src/core/rules/loadRuleSet';
+
+const { ruleSet } = loadRuleSet();
+const FILES = ['Dockerfile', 'deploy.yaml', 'chart/values.yaml', 'chart/templates/x.yaml', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'docker-compose.yml', 'kustomization.yaml', 'README.md', 'build.sh', 'Makefile', 'devcontainer.json'];
+
+// mulberry32, so a failing case can be replayed from its seed.
+function prng(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+const OLD = ['k8s.gcr.io/pause:3.2', 'gcr.io/spark-operator/spark-operator:v1beta2-1.3.0', 'bitnami/redis:7.2', 'docker.io/bitnami/redis@sha256:' + 'b'.repeat(64), 'gcr.io/google_containers/busybox', 'ghcr.io/googlecloudplatform/spark-operator:${TAG}', 'quay.io/coreos/flannel:v0.15.1', 'docker.io/kubeflow/spark-operator:2.1.0'];
+
+/** A line that holds `ref` in the idiom of the file's format. */
+function lineFor(file: string, ref: string, q: string): string {
+  if (file === 'Dockerfile') return `FROM ${ref} AS s${q.length}`;
+  if (file.endsWith('.md')) return `Pull it with \`docker pull ${ref}\`.`;
+  if (file.endsWith('.sh') || file === 'Makefile') return `\tdocker pull ${ref}`;
+  if (file.endsWith('.json')) return `  "image": "${ref}",`;
+  return `  image: ${q}${ref}${q}   # pinned`;
+}
+
+describe('analyzeText, every format', () => {
+  it('rewriting is idempotent and a rewritten text scans clean (generated documents)', () => {
+    let fixed = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const rnd = prng(seed);
+      const file = FILES[rnd(FILES.length)];
+      const eol = rnd(2) ? '\r\n' : '\n';
+      const lines: string[] = file.endsWith('.json') ? ['{'] : file.includes('workflows') ? ['jobs:', ' t:', '  container:'] : [];
+      for (let i = 0; i < 1 + rnd(6); i++) {
+        lines.push(lineFor(file, OLD[rnd(OLD.length)], ['', '"', "'"][rnd(3)]));
+        if (rnd(2)) lines.push(file.endsWith('.json') ? '  "x": 1,' : '# unrelated: text');
+      }
+      if (file.endsWith('.json')) lines.push('  "end": true', '}');
+      const text = lines.join(eol) + eol;
+      const first = analyzeText(text, file, ruleSet);
+      for (const m of first.mentions) assert.strictEqual(text.slice(m.span.start, m.span.end), m.text, `seed ${seed}: span`);
+      const once = applyEdits(text, first.findings.flatMap((f) => f.edits));
+      fixed += first.findings.filter((f) => f.edits.length).length;
+      const again = analyzeText(once, file, ruleSet);
+      assert.deepStrictEqual(again.findings.filter((f) => f.edits.length).map((f) => f.mention.text), [], `seed ${seed} ${file}: a rewritten text scans clean\n${once}`);
+      assert.strictEqual(applyEdits(once, again.findings.flatMap((f) => f.edits)), once, `seed ${seed}: twice = once`);
+      assert.strictEqual(once.split(eol).length, text.split(eol).length, `seed ${seed}: line endings kept`);
+    }
+    assert.ok(fixed > 600, `only ${fixed} references were fixed: the generator no longer exercises the rewrite`);
+  });
+
+  describe('never throws, in bounded time, on hostile input', () => {
+    const rnd = prng(99);
+    const inputs: { name: string; text: string }[] = [
+      { name: 'random bytes', text: Buffer.from(Array.from({ length: 200_000 }, () => rnd(256))).toString('latin1') },
+      { name: 'random image-ish characters', text: Array.from({ length: 200_000 }, () => 'image: k8s.gcr.io/ab:${{}}[]"\'\n\t#-|>&*!@'[rnd(38)]).join('') },
+      { name: 'broken YAML', text: 'image:\n  registry: [k8s.gcr.io\n  repository: "pause\n  tag: {\n- - - :\n\t\timage: k8s.gcr.io/pause:3.2\n' },
+      { name: 'a 50 MB single line', text: 'image: k8s.gcr.io/pause:3.2 ' + 'x/'.repeat(25 * 1024 * 1024) },
+      { name: 'NUL bytes', text: 'image: k8s.gcr.io/pause:3.2\n\0\0\0image: k8s.gcr.io/a:1\0' },
+      { name: 'unclosed everything', text: '```yaml\n' + '[{"\'`$('.repeat(100_000) },
+    ];
+    for (const c of inputs) {
+      it(c.name, function () {
+        this.timeout(20000);
+        for (const file of FILES) {
+          const started = Date.now();
+          // The finders themselves, past analyzeText's binary and size guards.
+          const mentions = findMentions(c.text, file);
+          analyzeText(c.text, file, ruleSet, { maxBytes: Infinity });
+          const ms = Date.now() - started;
+          assert.ok(ms < 5000, `${file}: ${ms} ms`);
+          for (const m of mentions) assert.strictEqual(c.text.slice(m.span.start, m.span.end), m.text);
+        }
+      });
+    }
+  });
+
+  it('skips binary and oversized texts with a reason', () => {
+    assert.strictEqual(analyzeText('a\0b', 'x.yaml', ruleSet).skippedFile, 'binary file');
+    assert.match(analyzeText('image: k8s.gcr.io/pause:3.2\n', 'x.yaml', ruleSet, { maxBytes: 10 }).skippedFile ?? '', /larger than/);
+  });
+
+  it('reports templated repositories as skipped and never flags them', () => {
+    const r = analyzeText('spec:\n  containers:\n    - image: ${REGISTRY}/k8s.gcr.io/pause:1\n    - image: "{{ .Values.image.repository }}:1"\n', 'deploy.yaml', ruleSet);
+    assert.strictEqual(r.findings.length, 0);
+    assert.strictEqual(r.mentions.filter((m) => m.skipped).length, 2);
+  });
+
+  it('a digest-pinned reference is fixed, and its message asks for verification', () => {
+    const r = analyzeText(`FROM k8s.gcr.io/pause@sha256:${'a'.repeat(64)}\n`, 'Dockerfile', ruleSet);
+    assert.strictEqual(r.findings.length, 1);
+    assert.match(r.findings[0].message, /must exist at the new location/);
+    assert.strictEqual(applyEdits(`FROM k8s.gcr.io/pause@sha256:${'a'.repeat(64)}\n`, r.findings[0].edits), `FROM registry.k8s.io/pause@sha256:${'a'.repeat(64)}\n`);
+  });
+});
