@@ -16,21 +16,33 @@ function emit(line: string): void {
   if (out) fs.appendFileSync(out, line + '\n');
 }
 
+/** The repository root, from out/test/integration/. */
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
 /**
- * Called by VS Code in the extension host (extensionTestsPath). Reports each test, then a
- * closing "integration: N passed, N failed" line and the marker line with JSON counts: the
- * exit code alone cannot be trusted here (see the harness's false-pass guard).
+ * Called by VS Code in the extension host (extensionTestsPath) for the trusted leg: the
+ * *.test.js files of this folder only (the untrusted leg's files live in untrusted/, which
+ * has its own index; scripts/runIntegration.js runs each leg in its own code-server).
  */
-export async function run(): Promise<void> {
+export function run(): Promise<void> {
+  return runDirectory(__dirname);
+}
+
+/**
+ * Runs the *.test.js files directly in `dir` (a folder under out/). Reports each test, then
+ * a closing "extension host: N passed, N failed" line and the marker line with JSON counts:
+ * the exit code alone cannot be trusted here (see the harness's false-pass guard).
+ */
+export async function runDirectory(dir: string): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20000, reporter: 'base' });
   const only = process.env.RM_INTEGRATION_GREP;
   if (only) mocha.grep(only);
   // out/ is not cleaned between builds: run only tests whose source still exists.
-  const sources = path.resolve(__dirname, '..', '..', '..', 'test', 'integration');
-  const files = fs.readdirSync(__dirname)
+  const sources = path.join(ROOT, path.relative(path.join(ROOT, 'out'), dir));
+  const files = fs.readdirSync(dir)
     .filter((f) => f.endsWith('.test.js') && fs.existsSync(path.join(sources, f.replace(/\.js$/, '.ts'))))
     .sort();
-  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  for (const f of files) mocha.addFile(path.join(dir, f));
   let passed = 0;
   let failed = 0;
   let pending = 0;
