@@ -80,66 +80,78 @@ describe('an untrusted workspace (Restricted Mode)', function () {
   });
 
   describe('Tag Explorer credentials', () => {
-    let proxy: RegistryProxy;
-    let dockerConfig: string;
+    let proxy: RegistryProxy | undefined;
+    let dockerConfig: string | undefined;
 
     before(async () => {
       assert.ok(AUTH, 'RM_TEST_AUTH_REGISTRY is set: run through scripts/runIntegration.js, which starts docker-registry');
       assert.ok(process.env.DOCKER_CONFIG, 'the harness points DOCKER_CONFIG at a temp dir for this leg');
       // Every request the Tag Explorer makes to the htpasswd registry goes through this proxy,
       // which records each request's Authorization header.
-      proxy = await startRegistryProxy(AUTH);
+      const p = (proxy = await startRegistryProxy(AUTH));
       // Two stored credentials for the proxy's host, either of which a trusted workspace sends:
       // a `docker login` entry, and the SecretStorage entry "Sign In…" saves after its prompts.
       dockerConfig = path.join(process.env.DOCKER_CONFIG, 'config.json');
-      fs.writeFileSync(dockerConfig, JSON.stringify({ auths: { [proxy.host]: { auth: Buffer.from(`${AUTH_USER}:${AUTH_PASSWORD}`).toString('base64') } } }));
-      await api.access.storeCredential(proxy.host, AUTH_USER, AUTH_PASSWORD);
+      fs.writeFileSync(dockerConfig, JSON.stringify({ auths: { [p.host]: { auth: Buffer.from(`${AUTH_USER}:${AUTH_PASSWORD}`).toString('base64') } } }));
+      await api.access.storeCredential(p.host, AUTH_USER, AUTH_PASSWORD);
     });
 
     after(async () => {
-      await api.access.deleteCredential(proxy.host);
       await vscode.workspace.getConfiguration('registryMigrator').update('repositories', undefined, vscode.ConfigurationTarget.Workspace);
-      fs.rmSync(dockerConfig, { force: true });
-      await proxy.close();
+      if (dockerConfig) fs.rmSync(dockerConfig, { force: true });
+      if (proxy) {
+        await api.access.deleteCredential(proxy.host);
+        await proxy.close();
+      }
     });
 
+    /** The proxy in front of the htpasswd registry (started in before()). */
+    const px = (): RegistryProxy => {
+      assert.ok(proxy, 'the proxy started');
+      return proxy;
+    };
+
     it('the docker login credential is there to be found (so sending none is a choice)', async () => {
-      const c = await fileCredentials({ env: process.env }).get(proxy.host);
+      const c = await fileCredentials({ env: process.env }).get(px().host);
       assert.deepStrictEqual(c && 'username' in c ? [c.username, c.password] : c, [AUTH_USER, AUTH_PASSWORD]);
     });
 
     it('"Sign In…" refuses to store a credential', async () => {
-      const ok = await vscode.commands.executeCommand(C + 'signIn', { host: proxy.host, username: AUTH_USER, password: AUTH_PASSWORD });
+      const ok = await vscode.commands.executeCommand(C + 'signIn', { host: px().host, username: AUTH_USER, password: AUTH_PASSWORD });
       assert.strictEqual(ok, false);
     });
 
     it('listing the htpasswd registry\'s tags ends at the Sign In node, and no request carried Authorization', async () => {
-      await vscode.workspace.getConfiguration('registryMigrator').update('repositories', [`${proxy.host}/${PRIVATE_PATH}`], vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.getConfiguration('registryMigrator').update('repositories', [`${px().host}/${PRIVATE_PATH}`], vscode.ConfigurationTarget.Workspace);
       const root = await waitFor<RootNode>(`the pinned root (roots now: ${api.provider.rootNodes().map((r) => r.id).join(', ')})`,
-        () => api.provider.findRoot(`${proxy.host}/${PRIVATE_PATH}`), 10000);
+        () => api.provider.findRoot(`${px().host}/${PRIVATE_PATH}`), 10000);
+      const listings: ExplorerNode[][] = [];
       for (const attempt of ['first listing', 'after Retry']) {
-        const nodes: ExplorerNode[] = await Promise.resolve(api.provider.getChildren(root));
-        assert.strictEqual(nodes.length, 1, attempt);
-        const e = nodes[0] as MessageNode;
-        assert.deepStrictEqual([e.kind, e.severity, e.actions, e.host], ['message', 'error', ['retry', 'signIn'], proxy.host], attempt);
-        assert.strictEqual(api.provider.getTreeItem(e).label, `${proxy.host} needs sign-in`, attempt);
-        if (attempt === 'first listing') await vscode.commands.executeCommand(C + 'retry', e);
+        const nodes = await Promise.resolve(api.provider.getChildren(root));
+        listings.push(nodes);
+        if (attempt === 'first listing' && nodes[0]?.kind === 'message') await vscode.commands.executeCommand(C + 'retry', nodes[0]);
       }
-      const asked = proxy.requests.filter((r) => r.url.startsWith('/v2/'));
+      const asked = px().requests.filter((r) => r.url.startsWith('/v2/'));
       assert.ok(asked.length >= 2, `the registry was asked (${asked.length} requests)`);
-      assert.deepStrictEqual(asked.filter((r) => r.authorization !== undefined).map((r) => `${r.method} ${r.url}: ${r.authorization}`), []);
+      assert.deepStrictEqual(asked.filter((r) => r.authorization !== undefined).map((r) => `${r.method} ${r.url}: ${r.authorization}`), [], 'requests that carried a credential');
+      for (const [i, nodes] of listings.entries()) {
+        const attempt = i ? 'after Retry' : 'first listing';
+        assert.deepStrictEqual(nodes.map((n) => String(api.provider.getTreeItem(n).label)), [`${px().host} needs sign-in`], attempt);
+        const e = nodes[0] as MessageNode;
+        assert.deepStrictEqual([e.kind, e.severity, e.actions, e.host], ['message', 'error', ['retry', 'signIn'], px().host], attempt);
+      }
     });
 
     it('the proxy does record an Authorization header when one is sent (the check above can fail)', async () => {
-      const before = proxy.requests.length;
+      const before = px().requests.length;
       await new Promise<void>((resolve, reject) => {
-        const [host, port] = proxy.host.split(':');
+        const [host, port] = px().host.split(':');
         http.get({ host, port: Number(port), path: `/v2/${PRIVATE_PATH}/tags/list`, auth: `${AUTH_USER}:${AUTH_PASSWORD}` }, (res) => {
           res.resume();
           res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
         }).on('error', reject);
       });
-      assert.match(String(proxy.requests[before]?.authorization), /^Basic /);
+      assert.match(String(px().requests[before]?.authorization), /^Basic /);
     });
   });
 });
