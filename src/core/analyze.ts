@@ -81,6 +81,7 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
     const f = findingFor(mention, matcher);
     if (f) findings.push(f);
   }
+  guardSharedFields(mentions, findings);
   const { dropped } = dedupeEdits(findings.flatMap((f) => f.edits));
   if (dropped.length) {
     const droppedSet = new Set(dropped);
@@ -92,6 +93,26 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
     }
   }
   return { mentions, findings };
+}
+
+/**
+ * A split field that several images share (Helm's `global.imageRegistry`) must not be
+ * rewritten for one of them: `global.imageRegistry: docker.io` moved to `ghcr.io` for the
+ * Spark Operator would move every other image of the chart too. Such a finding keeps its
+ * other edits only when the shared field stays as it is; otherwise it is left for a hand fix.
+ */
+function guardSharedFields(mentions: readonly ImageMention[], findings: Finding[]): void {
+  const users = new Map<string, number>();
+  const key = (s: Span) => `${s.start}-${s.end}`;
+  for (const m of mentions) for (const p of m.parts ?? []) users.set(key(p.span), (users.get(key(p.span)) ?? 0) + 1);
+  for (const f of findings) {
+    const shared = f.mention.parts?.filter((p) => (users.get(key(p.span)) ?? 0) > 1) ?? [];
+    const touched = shared.filter((p) => f.edits.some((e) => e.span.start === p.span.start && e.span.end === p.span.end));
+    if (touched.length === 0) continue;
+    const wanted = touched.map((p) => `${p.role} ${f.partReplacements?.find((r) => r.part === p)?.newText ?? ''}`).join(', ');
+    f.edits = [];
+    f.message += ` Its ${touched.map((p) => p.role).join(' and ')} field (${touched.map((p) => p.text).join(', ')}) is shared with other images, so it is not rewritten: give this image its own ${wanted} by hand.`;
+  }
 }
 
 export function findingFor(mention: ImageMention, matcher: RuleMatcher): Finding | undefined {

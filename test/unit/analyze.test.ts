@@ -97,3 +97,17 @@ describe('analyzeText, every format', () => {
     assert.strictEqual(applyEdits(`FROM k8s.gcr.io/pause@sha256:${'a'.repeat(64)}\n`, r.findings[0].edits), `FROM registry.k8s.io/pause@sha256:${'a'.repeat(64)}\n`);
   });
 });
+
+describe('shared split fields', () => {
+  it('does not rewrite global.imageRegistry for one image, and says what to do', () => {
+    const text = 'global:\n  imageRegistry: docker.io\noperator:\n  image:\n    repository: kubeflow/spark-operator\n    tag: 2.1.0\ncache:\n  image:\n    repository: bitnami/redis\n    tag: "7.2"\n';
+    const r = analyzeText(text, 'values.yaml', ruleSet);
+    const spark = r.findings.find((f) => f.rule.id === 'SO-DOCKERIO');
+    const redis = r.findings.find((f) => f.rule.id === 'BITNAMI-LEGACY');
+    assert.ok(spark && redis, JSON.stringify(r.findings.map((f) => f.rule.id)));
+    assert.deepStrictEqual(spark.edits, []);
+    assert.match(spark.message, /shared with other images.*registry ghcr\.io/);
+    // The registry stays docker.io for redis, so its repository can still be rewritten.
+    assert.strictEqual(applyEdits(text, redis.edits), text.replace('bitnami/redis', 'bitnamilegacy/redis'));
+  });
+});
