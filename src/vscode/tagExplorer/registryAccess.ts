@@ -8,6 +8,8 @@ import { Disposable } from '../disposable';
 
 const SECRET_PREFIX = 'registryMigrator.credential/';
 const GITHUB_SCOPES = ['read:packages'];
+/** Pushing to ghcr.io needs `write:packages`; only a session that already has it is used. */
+const PUSH_SCOPES = ['write:packages'];
 
 /** Debian/Ubuntu, Fedora/RHEL, Alpine/openSUSE bundles: Node 20 has no API for the OS store. */
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/ca-bundle.pem', '/etc/ssl/cert.pem'];
@@ -115,6 +117,27 @@ export class RegistryAccess extends Disposable {
   }
 
   /**
+   * A client that may push, for "Copy Missing Tags": its own client (the read client never
+   * asks for `push`), and its credentials answer for `host` alone, so nothing is sent to the
+   * source registry through it. What the chain gives for that host: the "Sign In…" credential
+   * (SecretStorage), a GitHub session that already has `write:packages` (ghcr.io; asked
+   * silently, never prompting and never widening the read session's `read:packages`), then
+   * `docker login`. The core asks tokens for `repository:<to>:pull,push` only.
+   * Untrusted workspace: no credentials at all (anonymous, as every other request).
+   * The caller closes it with `dispose()`.
+   */
+  pushClient(host: string): { client: RegistryClient; trusted: boolean; dispose(): void } {
+    const dispatcher = createDispatcher();
+    const trusted = vscode.workspace.isTrusted;
+    const chain = chainCredentialProviders(this.stored(), this.github(PUSH_SCOPES), fileCredentials({ env: process.env, homedir: process.env.HOME || os.homedir() }));
+    const credentials: CredentialProvider | undefined = trusted ? { get: (h, signal) => (h === host ? chain.get(h, signal) : Promise.resolve(undefined)) } : undefined;
+    if (!trusted) this.log.info(`Copy: the workspace is not trusted, so ${host} is asked anonymously (pushing works only if it accepts anonymous pushes).`);
+    // Default timeouts (30 s per attempt): a chunk upload on a slow link needs longer than a HEAD.
+    const client = new RegistryClient({ dispatcher, credentials, allowPush: true, maxRetryAfterMs: 5_000, maxConcurrencyPerHost: 16, userAgent: 'registry-migrator-vscode' });
+    return { client, trusted, dispose: () => void dispatcher.close().catch(() => undefined) };
+  }
+
+  /**
    * Drops the client (and its cached tokens); the next use builds a new one. The old
    * dispatcher is not closed: a half-read tag listing keeps paging with it ("Load more…"),
    * and its idle keep-alive sockets close by themselves after a few seconds.
@@ -163,13 +186,13 @@ export class RegistryAccess extends Disposable {
     };
   }
 
-  private github(): CredentialProvider {
+  private github(scopes = GITHUB_SCOPES): CredentialProvider {
     return {
       get: async (host): Promise<Credential | undefined> => {
         if (host !== 'ghcr.io') return undefined;
         try {
           // silent: a tree expanding must never open a sign-in dialog; "Sign In…" does that.
-          const s = await vscode.authentication.getSession('github', GITHUB_SCOPES, { silent: true });
+          const s = await vscode.authentication.getSession('github', scopes, { silent: true });
           return s ? { username: s.account.label, password: s.accessToken, source: 'GitHub sign-in' } : undefined;
         } catch {
           return undefined; // no GitHub provider (e.g. some web hosts)

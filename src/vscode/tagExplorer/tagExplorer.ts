@@ -4,6 +4,7 @@ import { type VerifyReport, formatRepository, verifyRepositories } from '../../c
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
 import { SECTION } from '../settings';
+import { type CopyMissingOptions, type CopyMissingOutcome, CopyMissing } from './copyMissing';
 import { EditorLinks } from './editorLinks';
 import { type CopyTool, browserUrl, copyCommand, parsePinnedEntry, pinnedReference, tagReference } from './imageLinks';
 import { RegistryAccess } from './registryAccess';
@@ -31,6 +32,7 @@ export interface SignInArgs {
 }
 
 const STATUS_MS = 2500;
+const COPY_CHOICE = 'Copy Missing Tags…';
 
 /** The Tag Explorer view, its commands, and its links from the editor. */
 export class TagExplorer extends Disposable {
@@ -38,6 +40,7 @@ export class TagExplorer extends Disposable {
   readonly provider: TagExplorerProvider;
   readonly view: vscode.TreeView<ExplorerNode>;
   private lastReports: VerifyReport[] = [];
+  private readonly copier: CopyMissing;
 
   constructor(context: vscode.ExtensionContext, store: FindingsStore, private readonly log: vscode.LogOutputChannel) {
     super();
@@ -45,6 +48,7 @@ export class TagExplorer extends Disposable {
     this.provider = this._register(new TagExplorerProvider(store, this.access));
     this.view = this._register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
     this._register(new EditorLinks(store));
+    this.copier = new CopyMissing(this.provider, this.access, log);
     const reg = (id: string, f: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, f));
     reg(CMD.refresh, () => this.provider.refresh());
     reg(CMD.verifyAll, (opts?: VerifyAllOptions) => this.verifyAll(opts));
@@ -63,6 +67,7 @@ export class TagExplorer extends Disposable {
     reg(CMD.openInBrowser, (node: TagNode | RootNode) => this.openInBrowser(node));
     reg(CMD.showInTagExplorer, (oldName: string, newName?: string, tag?: string) => this.show(oldName, newName, tag));
     reg('registryMigrator.tagExplorer.exportReport', () => this.exportReport());
+    reg(CMD.copyMissing, (arg?: RootNode | CopyMissingOptions, opts?: CopyMissingOptions) => this.copyMissing(arg, opts));
   }
 
   get api(): TagExplorerApi {
@@ -280,7 +285,27 @@ export class TagExplorer extends Disposable {
     for (const r of reports) for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += r.summary[k];
     const text = `${cancelled ? 'Cancelled. ' : ''}${reports.length} pair${reports.length === 1 ? '' : 's'}, ${t.total} tags: ${t.identical} identical, ${t.missing} missing, ${t.different} different, ${t.onlyInNew} only in new, ${t.error} errors.`;
     const show = t.missing || t.different || t.error ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(text, 'Export Report').then((choice) => (choice ? this.exportReport() : undefined));
+    // The pairs with missing tags, for "Copy Missing Tags…" (by the repositories the report names).
+    const missing = reports.filter((r) => r.summary.missing > 0).map((r) => this.provider.findRoot(r.summary.old, r.summary.new)).filter((r): r is RootNode => !!r);
+    const choices = missing.length ? ['Export Report', COPY_CHOICE] : ['Export Report'];
+    void show(text, ...choices).then((choice) => {
+      if (choice === 'Export Report') void this.exportReport();
+      else if (choice === COPY_CHOICE) void this.copier.run(missing);
+    });
+  }
+
+  /**
+   * "Copy Missing Tags to New Location…": the node's pair from the tree; from code, a node or
+   * options first, then options (`{confirm: false}` skips the modal, `{dryRun: true}` returns
+   * the plan only). Without a node: `opts.roots`, else every pair.
+   */
+  private copyMissing(arg?: RootNode | CopyMissingOptions, opts?: CopyMissingOptions): Promise<CopyMissingOutcome> {
+    const node = arg && 'kind' in arg && arg.kind === 'root' ? arg : undefined;
+    // A tree with multi-select would pass the selection second: not options.
+    const given = node ? opts : (arg as CopyMissingOptions | undefined);
+    const options = given && !Array.isArray(given) && typeof given === 'object' ? given : {};
+    const roots = node ? [node] : this.provider.rootNodes().filter((r) => r.new && (!options.roots || options.roots.includes(r.id)));
+    return this.copier.run(roots, options);
   }
 
   /** Opens the last Verify All as the Markdown table `registry-migrator verify --format markdown` prints. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type RegistryClient, RegistryError, type Repository, type TagParity, compareTags, formatRepository, isIndexMediaType, parsePlatforms, parseRepository } from '../../core/registry/index';
+import { type RegistryClient, RegistryError, type Repository, type TagCopyResult, type TagParity, compareTags, formatRepository, isIndexMediaType, parsePlatforms, parseRepository } from '../../core/registry/index';
 import { compareTag } from '../../core/registry/verifyRepositories';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
@@ -219,6 +219,27 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
     n.parity = r;
     n.state = r.status;
     this.markDirty(n);
+  }
+
+  /**
+   * Applies one tag's copy result as the verify result it proves: copied, replaced or already
+   * there (re-resolved at the destination with the source's digest) → identical; left alone
+   * because the destination has another digest → different. Failures leave the node as it
+   * was (still missing): the copy's summary and the output channel say why.
+   */
+  applyCopyResult(root: RootNode, r: TagCopyResult): void {
+    if (r.referrerOf) return; // signature/SBOM tags: shown only if the listing shows them
+    let parity: TagParity | undefined;
+    if ((r.action === 'copied' || r.action === 'replaced' || r.action === 'identical') && r.source && r.after) {
+      parity = { tag: r.tag, status: 'identical', old: r.source, new: r.after, platforms: [] };
+    } else if (r.action === 'conflict' && r.source && r.before) {
+      parity = { tag: r.tag, status: 'different', old: r.source, new: r.before, platforms: [] };
+    }
+    if (!parity) return;
+    // A Verify All result saying the same keeps its per-platform rows.
+    const p = this.stateFor(root).nodes.get(r.tag)?.parity;
+    if (p && p.status === parity.status && p.old?.digest === parity.old?.digest && p.new?.digest === parity.new?.digest) return;
+    this.applyResult(root, parity);
   }
 
   /**

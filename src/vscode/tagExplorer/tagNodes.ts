@@ -85,6 +85,7 @@ export const CMD = {
   copyPinnedReference: 'registryMigrator.tagExplorer.copyPinnedReference',
   copyCopyCommand: 'registryMigrator.tagExplorer.copyCopyCommand',
   openInBrowser: 'registryMigrator.tagExplorer.openInBrowser',
+  copyMissing: 'registryMigrator.tagExplorer.copyMissing',
   showInTagExplorer: 'registryMigrator.showInTagExplorer',
 } as const;
 
