@@ -1,3 +1,4 @@
+import { formatBytes } from '../../core/text/formatBytes';
 import { oneOf, parseArgs, positiveInt, regexOption } from '../args';
 import type { Command } from '../command';
 import { type CliIO, EXIT, UsageError } from '../io';
@@ -40,18 +41,6 @@ function pushCredentials(env: NodeJS.ProcessEnv, host: string): CredentialProvid
 }
 
 const short = (d: string | undefined | null) => (d ? d.replace(/^sha256:/, '').slice(0, 12) : '-');
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
 
 function line(r: TagCopyResult, w: number): string {
   let note = '';

@@ -1,7 +1,8 @@
 import { oneOf, parseArgs, positiveInt, regexOption } from '../args';
 import type { Command } from '../command';
 import { type CliIO, EXIT, UsageError } from '../io';
-import { type TagParity, type VerifyReport, createDefaultRegistryClient, parseRepository, verifyRepositories } from '../../core/registry/index';
+import { type VerifyReport, createDefaultRegistryClient, parseRepository, verifyRepositories } from '../../core/registry/index';
+import { parityNote, renderVerifyMarkdown, shortDigest } from '../../core/registry/verifyReportFormat';
 
 const usage = `Usage: registry-migrator verify OLD_REPO NEW_REPO [--tags REGEX] [--concurrency N] [--format text|json|markdown] [--insecure-registry HOST]...
 
@@ -15,17 +16,8 @@ for multi-arch images). Exit 0 when every tag is identical, 1 otherwise, 2 on us
   --insecure-registry HOST  talk plain HTTP to HOST (loopback registries always are)
 `;
 
-const short = (d: string | undefined | null) => (d ? d.replace(/^sha256:/, '').slice(0, 12) : '-');
-
-function note(r: TagParity): string {
-  if (r.status === 'error') return r.cause?.message ?? '';
-  if (r.status === 'different') {
-    if (r.platformsIdentical) return 'every platform identical; only the index differs';
-    const diff = r.platforms.filter((p) => p.status !== 'identical').map((p) => `${p.platform} ${p.status}`);
-    return diff.length ? diff.join(', ') : `${r.old?.mediaType ?? ''} vs ${r.new?.mediaType ?? ''}`;
-  }
-  return '';
-}
+const short = shortDigest;
+const note = parityNote;
 
 function summaryLine(report: VerifyReport): string {
   const s = report.summary;
@@ -45,19 +37,6 @@ function renderText(report: VerifyReport): string {
     if (r.status === 'different' && !r.platformsIdentical) {
       for (const p of r.platforms.filter((x) => x.status !== 'identical')) lines.push(`      ${p.platform}: ${p.status} (old ${short(p.old)}, new ${short(p.new)})`);
     }
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** The Markdown parity table (`--format markdown`); the Tag Explorer's "Export Report" is the same. */
-export function renderMarkdown(report: VerifyReport): string {
-  const s = report.summary;
-  const esc = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const lines = [`**Registry parity** \`${s.old}\` → \`${s.new}\`: ${s.total} tags, ${s.identical} identical, ${s.missing} missing, ${s.different} different, ${s.onlyInNew} only in new, ${s.error} errors.`, ''];
-  if (s.listingError) lines.push(`Could not list the ${s.listingError.side} repository: ${esc(s.listingError.message)}`, '');
-  lines.push('| Tag | Status | Old digest | New digest | Notes |', '|---|---|---|---|---|');
-  for (const r of report.results) {
-    lines.push(`| \`${r.tag}\` | ${r.status} | ${r.old ? `\`${short(r.old.digest)}\`` : '—'} | ${r.new ? `\`${short(r.new.digest)}\`` : '—'} | ${esc(note(r))} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -113,7 +92,7 @@ export const verifyCommand: Command = {
     try {
       const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { tags, concurrency, signal: io.signal, onProgress: bar?.update });
       bar?.clear();
-      io.out(format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report) : renderText(report));
+      io.out(format === 'json' ? renderJson(report) : format === 'markdown' ? renderVerifyMarkdown(report) : renderText(report));
       const s = report.summary;
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
       return s.total > 0 && s.identical === s.total && !s.listingError ? EXIT.ok : EXIT.findings;

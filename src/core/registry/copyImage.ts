@@ -49,6 +49,10 @@ export interface CopyStats {
   retries: number;
 }
 
+export function emptyCopyStats(): CopyStats {
+  return { manifestsPushed: 0, manifestsPresent: 0, blobsUploaded: 0, blobsMounted: 0, blobsPresent: 0, bytesUploaded: 0, bytesMounted: 0, bytesPresent: 0, retries: 0 };
+}
+
 export interface Descriptor {
   mediaType: string;
   digest: string;
@@ -159,7 +163,7 @@ const TRANSIENT = new Set(['connection-reset', 'truncated', 'timeout', 'server-e
  * uploads only what is still missing.
  */
 export class CopySession {
-  readonly stats: CopyStats = { manifestsPushed: 0, manifestsPresent: 0, blobsUploaded: 0, blobsMounted: 0, blobsPresent: 0, bytesUploaded: 0, bytesMounted: 0, bytesPresent: 0, retries: 0 };
+  readonly stats: CopyStats = emptyCopyStats();
   private readonly blobs = new Map<string, Promise<void>>();
   private readonly manifests = new Map<string, Promise<void>>();
   private readonly transfers: ByteBudget;

@@ -1,4 +1,4 @@
-import { type CopyEndpoints, type CopyImageOptions, type CopyStats, CopySession } from './copyImage';
+import { type CopyEndpoints, type CopyImageOptions, type CopyStats, CopySession, emptyCopyStats } from './copyImage';
 import { OCI_INDEX } from './mediaTypes';
 import { type ManifestDescriptor, formatRepository } from './registryClient';
 import type { RegistryError } from './registryError';
@@ -33,6 +33,24 @@ export interface CopyVerifySummary {
   missing: number;
   different: number;
   error: number;
+}
+
+/** A summary with nothing done yet; `stats` is the session's live counters. */
+export function emptyCopySummary(source: string, destination: string, dryRun: boolean, stats?: CopyStats): CopySummary {
+  return {
+    source,
+    destination,
+    dryRun,
+    tags: 0,
+    identical: 0,
+    copied: 0,
+    replaced: 0,
+    conflicts: 0,
+    errors: 0,
+    stats: stats ?? emptyCopyStats(),
+    referrers: 0,
+    verify: { total: 0, identical: 0, missing: 0, different: 0, error: 0 },
+  };
 }
 
 export interface CopySummary {
@@ -126,20 +144,7 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
       progress();
     },
   });
-  const summary: CopySummary = {
-    source: formatRepository(from),
-    destination: formatRepository(to),
-    dryRun,
-    tags: 0,
-    identical: 0,
-    copied: 0,
-    replaced: 0,
-    conflicts: 0,
-    errors: 0,
-    stats: session.stats,
-    referrers: 0,
-    verify: { total: 0, identical: 0, missing: 0, different: 0, error: 0 },
-  };
+  const summary = emptyCopySummary(formatRepository(from), formatRepository(to), dryRun, session.stats);
   progress();
   const [srcTags, dstTags] = await Promise.all([source.listTags(from, { signal }), destination.listTags(to, { signal })]);
   if (!srcTags.ok) {

@@ -9,6 +9,7 @@ export * from './registryClient';
 export * from './registryError';
 export * from './sortTags';
 export * from './verifyRepositories';
+export * from './verifyReportFormat';
 export * from './wwwAuthenticate';
 export { nextLink } from './linkHeader';
 export { isLoopbackHost, registryOrigin } from './hosts';

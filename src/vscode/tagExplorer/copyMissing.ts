@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../cli/commands/copy';
-import { type CopyReport, type CopySummary, type TagCopyResult, copyRepository, formatRepository } from '../../core/registry/index';
+import { formatBytes } from '../../core/text/formatBytes';
+import { type CopyReport, type CopySummary, type TagCopyResult, copyRepository, emptyCopySummary, formatRepository } from '../../core/registry/index';
 import type { RegistryAccess } from './registryAccess';
 import type { TagExplorerProvider } from './tagExplorerProvider';
 import { type RootNode, rootLabel } from './tagNodes';
@@ -244,24 +244,9 @@ export class CopyMissing {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`Copy ${rootLabel(root)}: ${message}`);
-      const none = { manifestsPushed: 0, manifestsPresent: 0, blobsUploaded: 0, blobsMounted: 0, blobsPresent: 0, bytesUploaded: 0, bytesMounted: 0, bytesPresent: 0, retries: 0 };
       return {
         results: [],
-        summary: {
-          source: formatRepository(root.old),
-          destination: formatRepository(root.new!),
-          dryRun: false,
-          tags: 0,
-          identical: 0,
-          copied: 0,
-          replaced: 0,
-          conflicts: 0,
-          errors: 0,
-          stats: none,
-          referrers: 0,
-          verify: { total: 0, identical: 0, missing: 0, different: 0, error: 0 },
-          listingError: { side: 'source', code: 'bad-response', message },
-        },
+        summary: { ...emptyCopySummary(formatRepository(root.old), formatRepository(root.new!), false), listingError: { side: 'source', code: 'bad-response', message } },
       };
     }
   }

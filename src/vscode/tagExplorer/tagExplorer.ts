@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { renderMarkdown } from '../../cli/commands/verify';
+import { renderVerifyMarkdown } from '../../core/registry/verifyReportFormat';
 import { type VerifyReport, formatRepository, verifyRepositories } from '../../core/registry/index';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
@@ -314,7 +314,7 @@ export class TagExplorer extends Disposable {
       void vscode.window.showInformationMessage('Run Verify All first.');
       return undefined;
     }
-    const content = this.lastReports.map(renderMarkdown).join('\n');
+    const content = this.lastReports.map(renderVerifyMarkdown).join('\n');
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
     await vscode.window.showTextDocument(doc, { preview: false });
     return content;
