@@ -24,4 +24,9 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'test/unit/**/*.ts'], rules: noVscode },
+  {
+    // The two surfaces stand side by side over core: shared code belongs in src/core.
+    files: ['src/vscode/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**', '**/cli'], message: 'src/vscode must not import the CLI; move shared code to src/core.' }] }] },
+  },
 );
