@@ -111,3 +111,33 @@ describe('shared split fields', () => {
     assert.strictEqual(applyEdits(text, redis.edits), text.replace('bitnami/redis', 'bitnamilegacy/redis'));
   });
 });
+
+describe('real-world shapes', () => {
+  const cases: { name: string; file: string; text: string; want: { rule: string; fixed: string } }[] = [
+    {
+      name: 'a tool-named image mapping in chart values (`kubectl: {repository, tag}`)',
+      file: 'values.yaml',
+      text: 'csi:\n  kubectl:\n    repository: bitnami/kubectl\n    tag: latest\n',
+      want: { rule: 'BITNAMI-LEGACY', fixed: 'csi:\n  kubectl:\n    repository: bitnamilegacy/kubectl\n    tag: latest\n' },
+    },
+    {
+      name: 'Helm values written by a shell heredoc, split fields included',
+      file: 'deploy.sh',
+      text: 'cat > "$V" << EOF\nimage:\n  registry: docker.io\n  repository: kubeflow/spark-operator\n  tag: ${VERSION}\nEOF\nhelm install so spark-operator -f "$V"\n',
+      want: { rule: 'SO-DOCKERIO', fixed: 'cat > "$V" << EOF\nimage:\n  registry: ghcr.io\n  repository: kubeflow/spark-operator/controller\n  tag: ${VERSION}\nEOF\nhelm install so spark-operator -f "$V"\n' },
+    },
+    {
+      name: 'a manifest applied through a <<- heredoc',
+      file: 'apply.sh',
+      text: 'kubectl apply -f - <<-EOF\n\tspec:\n\t  containers:\n\t  - image: k8s.gcr.io/echoserver:1.10\n\tEOF\n',
+      want: { rule: 'K8S-GCR', fixed: 'kubectl apply -f - <<-EOF\n\tspec:\n\t  containers:\n\t  - image: registry.k8s.io/echoserver:1.10\n\tEOF\n' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = analyzeText(c.text, c.file, ruleSet);
+      assert.deepStrictEqual(r.findings.map((f) => f.rule.id), [c.want.rule]);
+      assert.strictEqual(applyEdits(c.text, r.findings[0].edits), c.want.fixed);
+    });
+  }
+});

@@ -1,4 +1,5 @@
-import { type ImageMention, type MentionPart, makeMention, makeSplitMention } from './imageMention';
+import { type ImageMention, type MentionPart, makeMention, makeSplitMention, shiftMention } from './imageMention';
+import { findYamlMentions } from './yaml';
 import { type ShellCommand, type ShellWord, isUnambiguousImage, splitShellCommands, wordSpan } from './shellWords';
 
 export interface ShellOptions {
@@ -20,7 +21,50 @@ export function findShellMentions(text: string, options: ShellOptions): ImageMen
   } catch {
     // A lexer bug must not take the whole scan down; what was found so far stands.
   }
-  return scan.finish();
+  const found = scan.finish();
+  const fromYaml = options.make ? [] : heredocYamlMentions(text);
+  if (fromYaml.length === 0) return found;
+  // The YAML reading of a heredoc wins: it sees split `registry`/`repository` fields.
+  const covered = (m: ImageMention) => fromYaml.some((y) => [y.span, ...(y.parts ?? []).map((p) => p.span)].some((s) => s.start < m.span.end && m.span.start < s.end));
+  return [...found.filter((m) => !covered(m)), ...fromYaml].sort((a, b) => a.span.start - b.span.start);
+}
+
+const HEREDOC = /<<(-?)[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+
+/**
+ * YAML written by a heredoc (`cat > values.yaml <<EOF`, `kubectl apply -f - <<EOF`), read by
+ * the YAML finder so Helm's split fields are found as in a values file. The body runs to the
+ * line holding only the delimiter (leading tabs allowed with `<<-`), or to the end.
+ */
+function heredocYamlMentions(text: string): ImageMention[] {
+  if (!text.includes('<<')) return [];
+  const out: ImageMention[] = [];
+  HEREDOC.lastIndex = 0;
+  for (let m = HEREDOC.exec(text); m; m = HEREDOC.exec(text)) {
+    const lineEnd = text.indexOf('\n', m.index);
+    if (lineEnd === -1) break;
+    const bodyStart = lineEnd + 1;
+    const delimiter = m[3];
+    let pos = bodyStart;
+    let bodyEnd = text.length;
+    while (pos < text.length) {
+      const next = text.indexOf('\n', pos);
+      const end = next === -1 ? text.length : next;
+      let line = text.slice(pos, end).replace(/\r$/, '');
+      if (m[1] === '-') line = line.replace(/^\t+/, '');
+      if (line === delimiter) {
+        bodyEnd = pos;
+        break;
+      }
+      pos = end + 1;
+    }
+    const body = text.slice(bodyStart, bodyEnd);
+    if (/^\s*[\w.-]+:\s/m.test(body) && (body.includes('image') || body.includes('repository:'))) {
+      for (const y of findYamlMentions(body, 'yaml')) out.push({ ...shiftMention(y, bodyStart), kind: y.parts ? 'shell-heredoc-split' : 'shell-heredoc-image' });
+    }
+    HEREDOC.lastIndex = Math.max(HEREDOC.lastIndex, bodyEnd);
+  }
+  return out;
 }
 
 interface Assignment {

@@ -32,7 +32,7 @@ const MAX_VALUE = 1024;
 
 function mayHoldImages(text: string, format: FileFormat): boolean {
   // indexOf is several times faster than /image/i on a 50 MB text.
-  if (text.includes('image') || text.includes('Image') || text.includes('IMAGE')) return true;
+  if (text.includes('image') || text.includes('Image') || text.includes('IMAGE') || text.includes('repository:')) return true;
   switch (format) {
     case 'github-workflow':
     case 'gitlab-ci':
@@ -61,6 +61,11 @@ const NOT_YAML_KEYS = new Set(['run', 'script', 'before_script', 'after_script',
 const FLAT_FIELD = /^image_?(registry|repository|repo|name|tag)$/i;
 
 const LABELS = /(?:labels|annotations)$/i;
+
+/** A mapping with a `repository` value and a `tag`, `registry` or `digest` beside it. */
+function isImageLikeMap(m: YMap): boolean {
+  return mapGet(m, 'repository')?.t === 'scalar' && Boolean(mapGet(m, 'tag') ?? mapGet(m, 'registry') ?? mapGet(m, 'digest'));
+}
 
 /** `key` ends in "image" (any case), followed by `extra` more characters ("images": 1). */
 function endsWithImage(key: string, extra: number): boolean {
@@ -254,6 +259,10 @@ class YamlFinder {
         const kind = path.length === 0 && this.cloudBuild ? 'cloudbuild-image' : `${this.imageKind()}-list`;
         for (const it of v.items) if (it?.t === 'scalar') this.push(this.scalarMention(it, kind, kind === 'cloudbuild-image'));
       }
+    } else if (v.t === 'map' && (f === 'helm-values' || f === 'yaml') && isImageLikeMap(v)) {
+      // Charts also name image mappings after their tool: `kubectl: {repository: bitnami/kubectl,
+      // tag: latest}`, `provisioner: {repository: …, tag: …}`.
+      this.imageMap(v);
     }
   }
 
