@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { prng } from './support/fuzz';
 import {
   formatImageReference,
   nameInStyleOf,
@@ -62,8 +63,7 @@ describe('parseImageReference', () => {
   }
 
   it('round-trips parse -> format -> parse on generated references', () => {
-    let seed = 42;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const rnd = prng(42);
     const comp = () => ['a', 'b0', 'x-y', 'p_q', 'm.n', 'z__z'][rnd(6)] + String(rnd(10));
     for (let i = 0; i < 2000; i++) {
       const domain = ['', 'ghcr.io', 'localhost:5000', 'registry.k8s.io', 'docker.io'][rnd(5)];

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { loadRuleSet } from '../../src/core/rules/loadRuleSet';
 import { RuleMatcher, ruleNeedles } from '../../src/core/rules/matchRule';
 import type { MigrationRule } from '../../src/core/rules/migrationRule';
+import { randomTexts } from './support/fuzz';
 
 const builtin = loadRuleSet().ruleSet;
 const matcher = new RuleMatcher(builtin);
@@ -156,12 +157,6 @@ describe('rules file', () => {
   });
 
   it('never throws on random input', () => {
-    let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const alphabet = 'rules:- id from to\n\t{}[]":,#&*!|>%@`\0\u00e9';
-    for (let i = 0; i < 300; i++) {
-      const text = Array.from({ length: Math.floor(rnd() * 200) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
-      loadRuleSet({ rulesFile: { text, path: 'f' } });
-    }
+    for (const text of randomTexts(7, 'rules:- id from to\n\t{}[]":,#&*!|>%@`\0\u00e9', 300, 200)) loadRuleSet({ rulesFile: { text, path: 'f' } });
   });
 });
