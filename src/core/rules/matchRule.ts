@@ -16,6 +16,8 @@ interface CompiledFrom {
   /** exact 3, pattern 2, prefix 1; then longer `from` wins. */
   rank: number;
   length: number;
+  /** The registry host of this `from`: a name on any other host cannot match. */
+  host: string;
 }
 
 /**
@@ -43,7 +45,7 @@ function compile(rule: MigrationRule, from: string): CompiledFrom {
   if (rule.match === 'pattern') body = norm.split('*').map(escape).join('([a-z0-9._-]+)');
   else body = escape(norm);
   const regex = new RegExp(rule.match === 'prefix' ? `^${body}(/.*)?$` : `^${body}$`);
-  return { rule, regex, rank: rule.match === 'exact' ? 3 : rule.match === 'pattern' ? 2 : 1, length: norm.length };
+  return { rule, regex, rank: rule.match === 'exact' ? 3 : rule.match === 'pattern' ? 2 : 1, length: norm.length, host: norm.split('/')[0] };
 }
 
 /** Matches normalized repository names against a rule set; build once, use per file. */
@@ -59,8 +61,7 @@ export class RuleMatcher {
       for (const from of rule.from) this.compiled.push(compile(rule, from));
     }
     this.compiled.sort((a, b) => b.rank - a.rank || b.length - a.length);
-    this.hosts = new Set(this.compiled.map((c) => normalizeRuleName(c.rule.from[0], c.rule.match).split('/')[0]));
-    for (const c of this.compiled) for (const f of c.rule.from) this.hosts.add(normalizeRuleName(f, c.rule.match).split('/')[0]);
+    this.hosts = new Set(this.compiled.map((c) => c.host));
   }
 
   /** The registry hosts the rules cover, e.g. for a ripgrep-style prefilter. */
@@ -72,7 +73,7 @@ export class RuleMatcher {
     const host = name.slice(0, name.indexOf('/'));
     if (!this.hosts.has(host)) return undefined;
     for (const c of this.compiled) {
-      if (exclude.has(c.rule)) continue;
+      if (c.host !== host || exclude.has(c.rule)) continue;
       const m = c.regex.exec(name);
       if (m) return { c, m };
     }
