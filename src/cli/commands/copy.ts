@@ -2,8 +2,8 @@ import { formatBytes } from '../../core/text/formatBytes';
 import { oneOf, parseArgs, positiveInt, regexOption } from '../args';
 import type { Command } from '../command';
 import { type CliIO, EXIT, UsageError } from '../io';
+import { progressBar } from '../progressBar';
 import {
-  type CopyProgress,
   type CopyReport,
   type CredentialProvider,
   type TagCopyResult,
@@ -79,27 +79,6 @@ function renderText(report: CopyReport, pushSource: string): string {
   return out.join('\n') + '\n';
 }
 
-/** One line on stderr, redrawn at most every 100 ms, erased at the end. */
-function progressBar(io: CliIO): { update(p: CopyProgress): void; clear(): void } {
-  let last = 0;
-  let drawn = false;
-  return {
-    update(p) {
-      const now = Date.now();
-      if (now - last < 100 && p.tagsDone !== p.tagsTotal) return;
-      last = now;
-      const width = 30;
-      const filled = p.tagsTotal ? Math.round((p.tagsDone / p.tagsTotal) * width) : 0;
-      io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.tagsDone}/${p.tagsTotal} tags, ${formatBytes(p.bytes)} ${p.phase}\x1b[K`);
-      drawn = true;
-    },
-    clear() {
-      if (drawn) io.err('\r\x1b[K');
-      drawn = false;
-    },
-  };
-}
-
 export const copyCommand: Command = {
   summary: 'copy missing tags to the new location, digest for digest',
   usage,
@@ -132,7 +111,7 @@ export const copyCommand: Command = {
     try {
       const report = await copyRepository(
         { source: src.client, destination: dst.client, from: from.value, to: to.value },
-        { tags, force: options.force === true, dryRun, concurrency, signal: io.signal, onProgress: bar?.update },
+        { tags, force: options.force === true, dryRun, concurrency, signal: io.signal, onProgress: bar && ((p) => bar.update(p.tagsDone, p.tagsTotal, `${formatBytes(p.bytes)} ${p.phase}`)) },
       );
       bar?.clear();
       if (format === 'json') {

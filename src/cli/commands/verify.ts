@@ -1,6 +1,7 @@
 import { oneOf, parseArgs, positiveInt, regexOption } from '../args';
 import type { Command } from '../command';
 import { type CliIO, EXIT, UsageError } from '../io';
+import { progressBar } from '../progressBar';
 import { type VerifyReport, createDefaultRegistryClient, parseRepository, verifyRepositories } from '../../core/registry/index';
 import { parityNote, renderVerifyMarkdown, shortDigest } from '../../core/registry/verifyReportFormat';
 
@@ -43,26 +44,6 @@ function renderText(report: VerifyReport): string {
 
 function renderJson(report: VerifyReport): string {
   return JSON.stringify({ results: report.results, summary: report.summary }, null, 2) + '\n';
-}
-
-/** A one-line bar on stderr, redrawn at most every 100 ms, erased at the end. */
-function progressBar(io: CliIO): { update(done: number, total: number): void; clear(): void } {
-  let last = 0;
-  let drawn = false;
-  return {
-    update(done, total) {
-      const now = Date.now();
-      if (now - last < 100 && done !== total) return;
-      last = now;
-      const width = 30;
-      const filled = total ? Math.round((done / total) * width) : width;
-      io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} tags`);
-      drawn = true;
-    },
-    clear() {
-      if (drawn) io.err('\r\x1b[K');
-    },
-  };
 }
 
 export const verifyCommand: Command = {
