@@ -3,6 +3,10 @@
 const esbuild = require('esbuild');
 const path = require('path');
 
+const fs = require('fs');
+
+// --production (vscode:prepublish, prepack): minified, no source maps, as shipped in the
+// VSIX and the npm tarball. The default is the development build (source maps).
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -28,6 +32,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   plugins: [coreFence],
+  // `registry-migrator --version` and the SARIF driver version come from package.json.
+  define: { __VERSION__: JSON.stringify(require('./package.json').version) },
 };
 
 async function main() {
@@ -39,9 +45,12 @@ async function main() {
     await Promise.all(contexts.map((c) => c.watch()));
     return;
   }
+  // A production build over a development one would leave its maps behind, next to
+  // bundles they no longer describe.
+  if (production) for (const f of ['extension.js.map', 'cli.js.map']) fs.rmSync(path.join(__dirname, 'dist', f), { force: true });
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
-  require('fs').chmodSync(path.join(__dirname, 'dist', 'cli.js'), 0o755);
+  fs.chmodSync(path.join(__dirname, 'dist', 'cli.js'), 0o755);
 }
 
 main().catch((e) => {

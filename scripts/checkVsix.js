@@ -1,19 +1,23 @@
 #!/usr/bin/env node
-// Packages the extension with @vscode/vsce from a staging copy (so the working tree's
-// development build is left alone), lists the VSIX, and checks that it holds only the
-// runtime files: dist/ (the minified extension bundle), media/, package.json, README,
-// CHANGELOG and LICENSE, in under 1 MB. Prints "vsix: N passed, N failed" and writes the
+// Runs the user's packaging command, `npm run package` (vsce package, whose
+// vscode:prepublish makes the production bundle), and checks the VSIX it wrote,
+// registry-migrator-<version>.vsix, by reading the archive itself: only the runtime files
+// (dist/extension.js minified, media/, package.json, README, CHANGELOG, LICENSE), no source
+// map, the manifest's icon, repository and version, under 1 MB. Then it rebuilds the
+// development bundle, which packaging replaced in dist/. The integration harness installs
+// this same VSIX in its untrusted leg. Prints "vsix: N passed, N failed" and writes the
 // counts to $RM_COUNTS_FILE for scripts/test.js.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const zlib = require('zlib');
 
 const root = path.resolve(__dirname, '..');
 const MAX_BYTES = 1024 * 1024;
 const label = process.env.RM_STAGE || 'vsix';
-const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-vsix-'));
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 const results = [];
 
 function check(name, ok, detail) {
@@ -21,47 +25,73 @@ function check(name, ok, detail) {
   console.log(`  ${ok ? '✓' : '✗'} ${name}${detail ? `: ${detail}` : ''}`);
 }
 
-function run(cmd, args, cwd) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
+/** The entries of a zip archive (a VSIX is one), from its central directory. */
+function readZip(file) {
+  const buf = fs.readFileSync(file);
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error(`${path.basename(file)} is not a zip archive`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const entries = new Map();
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error('broken zip central directory');
+    const method = buf.readUInt16LE(at + 10);
+    const compressed = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
+    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(dataAt, dataAt + compressed);
+    entries.set(name, () => (method === 8 ? zlib.inflateRawSync(raw) : raw));
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return entries;
 }
 
 try {
-  // The production bundle: minified, no source map. Built into the staging dir.
-  run(process.execPath, ['-e', `
-    require('esbuild').build({ entryPoints: ['src/extension.ts'], outfile: ${JSON.stringify(path.join(stage, 'dist', 'extension.js'))},
-      bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, external: ['vscode'], logLevel: 'warning' })
-      .catch((e) => { console.error(e.message); process.exit(1); });`], root);
-  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) fs.copyFileSync(path.join(root, f), path.join(stage, f));
-  if (fs.existsSync(path.join(root, 'media'))) fs.cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });
-  // Noise a careless allowlist would ship: it must stay out.
-  fs.mkdirSync(path.join(stage, 'src'));
-  fs.writeFileSync(path.join(stage, 'src', 'extension.ts'), '// must not be packaged\n');
+  fs.rmSync(vsix, { force: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['run', '--silent', 'package'], { cwd: root, encoding: 'utf8' });
+  check('`npm run package` succeeds with no flags', r.status === 0, r.status === 0 ? '' : `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  check(`it writes ${path.basename(vsix)}`, fs.existsSync(vsix));
+  if (fs.existsSync(vsix)) {
+    const entries = readZip(vsix);
+    const files = [...entries.keys()].filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+    const size = fs.statSync(vsix).size;
+    console.log(`${path.basename(vsix)}: ${(size / 1024).toFixed(1)} KB, ${files.length} files`);
+    for (const f of files) console.log(`    ${f}`);
 
-  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const out = path.join(stage, 'registry-migrator.vsix');
-  // The repository URL is a placeholder, so relative README links get an explicit base.
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license',
-    '--baseContentUrl', 'https://example.invalid/registry-migrator/blob/main',
-    '--baseImagesUrl', 'https://example.invalid/registry-migrator/raw/main', '--out', out], stage);
-  const listing = run(process.execPath, [vsce, 'ls', '--no-dependencies'], stage).split('\n').map((l) => l.trim()).filter(Boolean);
-  const size = fs.statSync(out).size;
-  console.log(`${path.basename(out)}: ${(size / 1024).toFixed(1)} KB, ${listing.length} files`);
-  for (const f of listing) console.log(`    ${f}`);
-
-  const allowed = (f) => /^dist\//.test(f) || /^media\//.test(f) || ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f);
-  const extra = listing.filter((f) => !allowed(f));
-  check('lists only dist/, media/, package.json, README, CHANGELOG, LICENSE', extra.length === 0, extra.join(', '));
-  for (const f of ['dist/extension.js', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) check(`contains ${f}`, listing.includes(f));
-  check('no source maps', !listing.some((f) => f.endsWith('.map')));
-  check('under 1 MB', size < MAX_BYTES, `${(size / 1024).toFixed(1)} KB`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(stage, 'package.json'), 'utf8'));
-  check('main is dist/extension.js', manifest.main === './dist/extension.js');
+    // vsce stores README, CHANGELOG and LICENSE as readme.md, changelog.md and LICENSE.txt.
+    const top = new Set(['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt']);
+    const extra = files.filter((f) => !/^dist\//.test(f) && !/^media\//.test(f) && !top.has(f));
+    check('holds only dist/, media/, package.json, README, CHANGELOG, LICENSE', extra.length === 0, extra.join(', '));
+    for (const f of ['dist/extension.js', ...top]) check(`contains ${f}`, files.includes(f));
+    check('dist/ is the extension bundle alone (no CLI, no source map)', files.filter((f) => f.startsWith('dist/')).join() === 'dist/extension.js');
+    check('no source maps, no TypeScript sources, no tests', !files.some((f) => /\.map$|\.ts$|(^|\/)test\//.test(f)));
+    check('under 1 MB', size < MAX_BYTES, `${(size / 1024).toFixed(1)} KB`);
+    const bundle = entries.get('extension/dist/extension.js')?.().toString('utf8') ?? '';
+    // A development bundle ends with a sourceMappingURL comment and marks each module with a
+    // `// src/…` line; the minified one has neither.
+    check('the bundle is the production build (minified, no sourceMappingURL)', bundle.length > 0 && !bundle.includes('sourceMappingURL') && !/^\/\/ src\//m.test(bundle),
+      `${(bundle.length / 1024).toFixed(0)} KB`);
+    const manifest = JSON.parse(entries.get('extension/package.json')().toString('utf8'));
+    check('main is ./dist/extension.js', manifest.main === './dist/extension.js');
+    check(`version ${pkg.version}`, manifest.version === pkg.version);
+    check('the icon is packaged', Boolean(manifest.icon) && files.includes(manifest.icon), manifest.icon);
+    check('repository, galleryBanner and keywords are set', /^https:\/\/github\.com\//.test(manifest.repository?.url ?? '') && Boolean(manifest.galleryBanner?.color) && manifest.keywords?.length > 0);
+    const readme = entries.get('extension/readme.md')().toString('utf8');
+    // vsce rewrites relative links against the repository; none may stay relative.
+    check('README links are absolute', !/\]\((?!https?:|#|mailto:)[^)]+\)/.test(readme));
+  }
 } catch (e) {
-  check('vsce packages the extension', false, e.message);
+  check('the VSIX can be read', false, e.message);
 } finally {
-  fs.rmSync(stage, { recursive: true, force: true });
+  // vscode:prepublish left the minified bundle in dist/; the other stages want source maps.
+  const dev = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'inherit' });
+  if (dev.status !== 0) check('the development build is restored', false);
 }
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;

@@ -7,9 +7,16 @@
 //
 // Two legs, each its own code-server, run one after the other:
 //   trusted    out/test/integration/index.js, test/fixtures/workspace, --disable-workspace-trust;
+//              loads this folder as the extension under development;
 //   untrusted  out/test/integration/untrusted/index.js, test/integration/untrusted/workspace,
-//              workspace trust enabled and never granted, no startup prompt: Restricted Mode.
+//              workspace trust enabled and never granted, no startup prompt: Restricted Mode;
+//              runs the extension INSTALLED from the VSIX that `npm run package` writes
+//              (code-server --install-extension), so the shipped package is what is tested.
 // Their counts add up into the one closing "integration: N passed, N failed" line.
+//
+// code-server and playwright-core are not in the root package.json: scripts/installHarness.sh
+// installs them into .vscode-test/harness (RM_HARNESS_DIR) from test/harness/'s lockfile.
+// This script calls it first; it returns at once when that install is current.
 //
 // False-pass guard: with a remote extension host, any extension-host exit (a crash,
 // process.exit(7)) reaches the page as exit code 0. So a leg passes only when the exit
@@ -17,11 +24,12 @@
 //
 // Env: RM_INTEGRATION_ENTRY (a compiled module with run(): runs only that, in one trusted leg),
 //      RM_INTEGRATION_LEGS (comma-separated, default "trusted,untrusted"),
-//      RM_INTEGRATION_TIMEOUT_MS (per leg, default 180000), RM_COUNTS_FILE (counts JSON for
+//      RM_INTEGRATION_VSIX=0 (load the folder in every leg instead of installing the VSIX),
+//      RM_HARNESS_DIR (where the harness is installed), RM_INTEGRATION_TIMEOUT_MS (per leg, default 180000), RM_COUNTS_FILE (counts JSON for
 //      scripts/test.js), RM_STAGE (label of the closing line), RM_SCREENSHOT_DIR (where test
 //      screenshots go), RM_KEEP_TMP=1 (keep the temp dir for debugging).
 'use strict';
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
 const net = require('net');
@@ -38,8 +46,12 @@ const MARKER = '@@RM_COUNTS@@';
 /** @type {Record<string, {entry: string, workspace: string, trusted: boolean}>} */
 const LEGS = {
   trusted: { entry: 'out/test/integration/index.js', workspace: 'test/fixtures/workspace', trusted: true },
-  untrusted: { entry: 'out/test/integration/untrusted/index.js', workspace: 'test/integration/untrusted/workspace', trusted: false },
+  untrusted: { entry: 'out/test/integration/untrusted/index.js', workspace: 'test/integration/untrusted/workspace', trusted: false, vsix: true },
 };
+const harnessDir = path.resolve(root, process.env.RM_HARNESS_DIR || path.join('.vscode-test', 'harness'));
+const pkg = require(path.join(root, 'package.json'));
+// What `npm run package` (vsce) writes; its default name is <name>-<version>.vsix.
+const vsixPath = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 
 function selectedLegs() {
   if (process.env.RM_INTEGRATION_ENTRY) {
@@ -194,16 +206,61 @@ function startScreenshotServer(getPage) {
   });
 }
 
+/**
+ * Makes sure the VSIX the vsix leg installs is the package of the current sources: when it
+ * is missing or older than what goes into it, runs `npm run package` (the user's command),
+ * then the development build again, because vscode:prepublish leaves the minified bundle
+ * in dist/ and the folder-loaded leg wants source maps in its stack traces. Returns why it
+ * failed, or undefined.
+ */
+function ensureVsix() {
+  const inputs = ['src', 'media', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'esbuild.js'];
+  const newest = (p) => {
+    const st = fs.statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs;
+    return fs.readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), st.mtimeMs);
+  };
+  const sourcesAt = Math.max(...inputs.map((f) => path.join(root, f)).filter((f) => fs.existsSync(f)).map(newest));
+  if (fs.existsSync(vsixPath) && fs.statSync(vsixPath).mtimeMs >= sourcesAt) return undefined;
+  log(`packaging ${path.basename(vsixPath)} (npm run package) for the VSIX leg`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['run', '--silent', 'package'], { cwd: root, encoding: 'utf8' });
+  const dev = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) return `npm run package failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`;
+  if (dev.status !== 0) return 'the development build after packaging failed';
+  return fs.existsSync(vsixPath) ? undefined : `npm run package did not write ${path.basename(vsixPath)}`;
+}
+
+/** `code-server --install-extension`: the VSIX into the leg's own extensions dir, as a user installs it. */
+function installVsix(codeServer, userData, extDir, env) {
+  const r = spawnSync(process.execPath, [codeServer, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsixPath],
+    { env, encoding: 'utf8', timeout: 120000 });
+  const out = `${r.stdout || ''}${r.stderr || ''}`.trim();
+  if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(vsixPath)} failed (${r.status ?? r.signal}): ${out}`);
+  const id = `${pkg.publisher}.${pkg.name}-${pkg.version}`;
+  if (!fs.existsSync(path.join(extDir, id, 'package.json'))) throw new Error(`the VSIX did not install as ${id} in ${extDir}: ${out}`);
+  return path.join(extDir, id);
+}
+
 async function main() {
   const legs = selectedLegs();
   for (const leg of legs) {
     if (!fs.existsSync(path.resolve(root, leg.entry))) return finish(false, `${leg.entry} is missing: run \`npx tsc -p tsconfig.test.json\` first`);
   }
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) return finish(false, 'dist/extension.js is missing: run `node esbuild.js` first');
-  const codeServer = path.join(root, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  if (!fs.existsSync(codeServer)) return finish(false, 'code-server is not installed: run scripts/npmCi.sh');
+  const installed = spawnSync('bash', [path.join(root, 'scripts', 'installHarness.sh')], {
+    cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, RM_HARNESS_DIR: harnessDir },
+  });
+  if (installed.status === 3) return finish(false, 'the extension-host harness needs the system packages named above');
+  if (installed.status !== 0) return finish(false, `scripts/installHarness.sh failed (exit ${installed.status ?? installed.signal}); its output is above`);
+  const codeServer = path.join(harnessDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  if (!fs.existsSync(codeServer)) return finish(false, `code-server is missing from ${harnessDir}: rerun scripts/installHarness.sh`);
   let chromium;
-  try { ({ chromium } = require('playwright-core')); } catch { return finish(false, 'playwright-core is not installed: run scripts/npmCi.sh'); }
+  try { ({ chromium } = require(path.join(harnessDir, 'node_modules', 'playwright-core'))); } catch (e) { return finish(false, `playwright-core does not load from ${harnessDir}: ${e && e.message || e}`); }
+  if (process.env.RM_INTEGRATION_VSIX !== '0' && legs.some((l) => l.vsix)) {
+    const why = ensureVsix();
+    if (why) return finish(false, why);
+  }
 
   shotServer = await startScreenshotServer(() => current?.page);
   // The Tag Explorer tests of both legs read real registries (Debian's docker-registry: one
@@ -322,7 +379,9 @@ async function runLeg(leg, codeServer) {
     end(false, `timed out after ${timeoutMs} ms`);
   }
 
-  log(`leg ${leg.name}: ${leg.trusted ? 'trusted (--disable-workspace-trust)' : 'untrusted (workspace trust on, Restricted Mode)'}, ${leg.entry}`);
+  const fromVsix = Boolean(leg.vsix) && process.env.RM_INTEGRATION_VSIX !== '0';
+  log(`leg ${leg.name}: ${leg.trusted ? 'trusted (--disable-workspace-trust)' : 'untrusted (workspace trust on, Restricted Mode)'}, ${leg.entry}` +
+    (fromVsix ? `, extension installed from ${path.basename(vsixPath)}` : ', extension loaded from this folder'));
   const run = async () => {
     const port = await freePort();
     const env = {
@@ -343,6 +402,20 @@ async function runLeg(leg, codeServer) {
       ...(registries ? { RM_TEST_REGISTRY: registries.open.host, RM_TEST_AUTH_REGISTRY: registries.auth.host } : {}),
     };
     delete env.VSCODE_IPC_HOOK_CLI;
+    // The VSIX leg: install the package, and give VS Code an EMPTY development folder, since
+    // extensionTestsPath is only honoured in extension development mode; the extension that
+    // runs is then the installed one. Tests check which one runs (RM_EXPECT_EXTENSION_PATH).
+    let devPath = root;
+    if (fromVsix) {
+      env.RM_EXTENSION_SOURCE = 'vsix';
+      env.RM_EXPECT_EXTENSION_PATH = installVsix(codeServer, userData, extDir, env);
+      devPath = path.join(dir, 'dev');
+      fs.mkdirSync(devPath);
+      log(`installed ${path.basename(env.RM_EXPECT_EXTENSION_PATH)} with code-server --install-extension`);
+    } else {
+      env.RM_EXTENSION_SOURCE = 'folder';
+      env.RM_EXPECT_EXTENSION_PATH = root;
+    }
     const args = [
       codeServer, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
       '--user-data-dir', userData, '--extensions-dir', extDir,
@@ -382,7 +455,7 @@ async function runLeg(leg, codeServer) {
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(root)],
+      ['extensionDevelopmentPath', remote(devPath)],
       ['extensionTestsPath', remote(path.resolve(root, leg.entry))],
     ];
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);

@@ -21,7 +21,10 @@ const stages = [
   { name: 'unit', counts: true, cmd: [bin('mocha'), '--reporter', './scripts/countingReporter.js', 'out/test/unit/**/*.test.js'] },
   { name: 'registry', counts: true, when: () => fs.existsSync(path.join(root, 'test', 'registry')),
     cmd: [bin('mocha'), '--reporter', './scripts/countingReporter.js', '--timeout', '60000', 'out/test/registry/**/*.test.js'] },
+  // npm run package -> the VSIX (the integration stage's untrusted leg installs this file).
   { name: 'vsix', counts: true, cmd: [process.execPath, 'scripts/checkVsix.js'] },
+  // npm pack -> the tarball, installed offline into a temp prefix and run.
+  { name: 'pack', counts: true, cmd: [process.execPath, 'scripts/checkPack.js'] },
   { name: 'integration', counts: true, when: () => fs.existsSync(path.join(root, 'scripts', 'runIntegration.js')),
     cmd: [process.execPath, 'scripts/runIntegration.js'] },
 ];
