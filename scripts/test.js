@@ -25,6 +25,8 @@ const stages = [
   { name: 'vsix', counts: true, cmd: [process.execPath, 'scripts/checkVsix.js'] },
   // npm pack -> the tarball, installed offline into a temp prefix and run.
   { name: 'pack', counts: true, cmd: [process.execPath, 'scripts/checkPack.js'] },
+  // action.yml's entry point with INPUT_* set as the runner sets them.
+  { name: 'action', counts: true, cmd: [process.execPath, 'scripts/checkAction.js'] },
   { name: 'integration', counts: true, when: () => fs.existsSync(path.join(root, 'scripts', 'runIntegration.js')),
     cmd: [process.execPath, 'scripts/runIntegration.js'] },
 ];
