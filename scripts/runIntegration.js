@@ -25,8 +25,8 @@
 // Env: RM_INTEGRATION_ENTRY (a compiled module with run(): runs only that, in one trusted leg),
 //      RM_INTEGRATION_LEGS (comma-separated, default "trusted,untrusted"),
 //      RM_INTEGRATION_VSIX=0 (load the folder in every leg instead of installing the VSIX),
-//      RM_HARNESS_DIR (where the harness is installed), RM_INTEGRATION_TIMEOUT_MS (per leg, default 180000), RM_COUNTS_FILE (counts JSON for
-//      scripts/test.js), RM_STAGE (label of the closing line), RM_SCREENSHOT_DIR (where test
+//      RM_HARNESS_DIR (where the harness is installed), RM_INTEGRATION_TIMEOUT_MS (per leg,
+//      default 180000), RM_COUNTS_FILE (counts JSON for scripts/test.js), RM_STAGE (label of the closing line), RM_SCREENSHOT_DIR (where test
 //      screenshots go), RM_KEEP_TMP=1 (keep the temp dir for debugging).
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -43,15 +43,13 @@ const screenshotDir = path.resolve(root, process.env.RM_SCREENSHOT_DIR || 'test-
 // The test index prints this, then one line of JSON counts (see test/integration/index.ts).
 const MARKER = '@@RM_COUNTS@@';
 
-/** @type {Record<string, {entry: string, workspace: string, trusted: boolean}>} */
+/** @type {Record<string, {entry: string, workspace: string, trusted: boolean, vsix?: boolean}>} */
 const LEGS = {
   trusted: { entry: 'out/test/integration/index.js', workspace: 'test/fixtures/workspace', trusted: true },
   untrusted: { entry: 'out/test/integration/untrusted/index.js', workspace: 'test/integration/untrusted/workspace', trusted: false, vsix: true },
 };
 const harnessDir = path.resolve(root, process.env.RM_HARNESS_DIR || path.join('.vscode-test', 'harness'));
-const pkg = require(path.join(root, 'package.json'));
-// What `npm run package` (vsce) writes; its default name is <name>-<version>.vsix.
-const vsixPath = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+const { ensureVsix, installVsix, vsixPath } = require('./vsixLeg');
 
 function selectedLegs() {
   if (process.env.RM_INTEGRATION_ENTRY) {
@@ -206,42 +204,6 @@ function startScreenshotServer(getPage) {
   });
 }
 
-/**
- * Makes sure the VSIX the vsix leg installs is the package of the current sources: when it
- * is missing or older than what goes into it, runs `npm run package` (the user's command),
- * then the development build again, because vscode:prepublish leaves the minified bundle
- * in dist/ and the folder-loaded leg wants source maps in its stack traces. Returns why it
- * failed, or undefined.
- */
-function ensureVsix() {
-  const inputs = ['src', 'media', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'esbuild.js'];
-  const newest = (p) => {
-    const st = fs.statSync(p);
-    if (!st.isDirectory()) return st.mtimeMs;
-    return fs.readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), st.mtimeMs);
-  };
-  const sourcesAt = Math.max(...inputs.map((f) => path.join(root, f)).filter((f) => fs.existsSync(f)).map(newest));
-  if (fs.existsSync(vsixPath) && fs.statSync(vsixPath).mtimeMs >= sourcesAt) return undefined;
-  log(`packaging ${path.basename(vsixPath)} (npm run package) for the VSIX leg`);
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['run', '--silent', 'package'], { cwd: root, encoding: 'utf8' });
-  const dev = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) return `npm run package failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`;
-  if (dev.status !== 0) return 'the development build after packaging failed';
-  return fs.existsSync(vsixPath) ? undefined : `npm run package did not write ${path.basename(vsixPath)}`;
-}
-
-/** `code-server --install-extension`: the VSIX into the leg's own extensions dir, as a user installs it. */
-function installVsix(codeServer, userData, extDir, env) {
-  const r = spawnSync(process.execPath, [codeServer, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsixPath],
-    { env, encoding: 'utf8', timeout: 120000 });
-  const out = `${r.stdout || ''}${r.stderr || ''}`.trim();
-  if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(vsixPath)} failed (${r.status ?? r.signal}): ${out}`);
-  const id = `${pkg.publisher}.${pkg.name}-${pkg.version}`;
-  if (!fs.existsSync(path.join(extDir, id, 'package.json'))) throw new Error(`the VSIX did not install as ${id} in ${extDir}: ${out}`);
-  return path.join(extDir, id);
-}
-
 async function main() {
   const legs = selectedLegs();
   for (const leg of legs) {
@@ -258,7 +220,7 @@ async function main() {
   let chromium;
   try { ({ chromium } = require(path.join(harnessDir, 'node_modules', 'playwright-core'))); } catch (e) { return finish(false, `playwright-core does not load from ${harnessDir}: ${e && e.message || e}`); }
   if (process.env.RM_INTEGRATION_VSIX !== '0' && legs.some((l) => l.vsix)) {
-    const why = ensureVsix();
+    const why = ensureVsix(log);
     if (why) return finish(false, why);
   }
 
