@@ -102,11 +102,11 @@ export const copyCommand: Command = {
     if (from.value.host === to.value.host && from.value.path === to.value.path) throw new UsageError('OLD_REPO and NEW_REPO are the same repository');
     const dryRun = options['dry-run'] === true;
     const insecureRegistries = (options['insecure-registry'] as string[] | undefined) ?? [];
-    const src = createDefaultRegistryClient({ env: io.env, insecureRegistries, concurrency, githubToken: true });
+    const src = createDefaultRegistryClient({ env: io.env, insecureRegistries, concurrency, githubToken: true, onWarning: (m) => io.err(`warning: ${m}\n`) });
     // The destination client alone may push, and only with an explicit credential: the
     // environment's push pair, else the user's `docker login` for that host (not GITHUB_TOKEN).
     const explicit = pushCredentials(io.env, to.value.host);
-    const dst = createDefaultRegistryClient({ env: io.env, insecureRegistries, concurrency, githubToken: false, allowPush: !dryRun, provider: explicit });
+    const dst = createDefaultRegistryClient({ env: io.env, insecureRegistries, concurrency, githubToken: false, allowPush: !dryRun, provider: explicit, onWarning: (m) => io.err(`warning: ${m}\n`) });
     const bar = io.isTTY ? progressBar(io) : undefined;
     try {
       const report = await copyRepository(

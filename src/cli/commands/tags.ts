@@ -33,6 +33,7 @@ export const tagsCommand: Command = {
       env: io.env,
       insecureRegistries: (options['insecure-registry'] as string[] | undefined) ?? [],
       githubToken: true,
+      onWarning: (m) => io.err(`warning: ${m}\n`),
     });
     try {
       const listed = await client.listTags(repo.value, { signal: io.signal });

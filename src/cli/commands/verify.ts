@@ -68,6 +68,7 @@ export const verifyCommand: Command = {
       insecureRegistries: (options['insecure-registry'] as string[] | undefined) ?? [],
       concurrency,
       githubToken: true,
+      onWarning: (m) => io.err(`warning: ${m}\n`),
     });
     const bar = io.isTTY ? progressBar(io) : undefined;
     try {

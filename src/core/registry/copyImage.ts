@@ -4,6 +4,7 @@ import { isIndexMediaType } from './mediaTypes';
 import { pushManifest } from './pushImage';
 import { type RegistryClient, type RegistryResponse, type Repository, formatRepository } from './registryClient';
 import { RegistryError, type Result, attempt } from './registryError';
+import { blobPath, mountPath, uploadsPath } from './registryPaths';
 
 /**
  * Where a copy reads and writes. Two clients on purpose: `source` is read-only (pull scopes,
@@ -249,14 +250,10 @@ export class CopySession {
     return p;
   }
 
-  private blobPath(repo: Repository, digest: string): string {
-    return `/v2/${repo.path}/blobs/${digest}`;
-  }
-
   private async copyBlob(d: Descriptor): Promise<void> {
     const { destination, to, from } = this.endpoints;
     const signal = this.options.signal;
-    const head = await destination.request(to, { method: 'HEAD', url: this.blobPath(to, d.digest), actions: this.push, signal });
+    const head = await destination.request(to, { method: 'HEAD', url: blobPath(to, d.digest), actions: this.push, signal });
     if (head.status === 200) {
       this.stats.blobsPresent++;
       this.stats.bytesPresent += Math.max(d.size, 0);
@@ -280,7 +277,7 @@ export class CopySession {
       try {
         res = await destination.request(to, {
           method: 'POST',
-          url: `/v2/${to.path}/blobs/uploads/?mount=${d.digest}&from=${encodeURIComponent(from.path)}`,
+          url: mountPath(to, d.digest, from),
           actions: this.push,
           signal,
           headers: { 'content-length': '0' },
@@ -323,7 +320,7 @@ export class CopySession {
 
   private async startUpload(): Promise<URL> {
     const { destination, to } = this.endpoints;
-    const res = await destination.request(to, { method: 'POST', url: `/v2/${to.path}/blobs/uploads/`, actions: this.push, signal: this.options.signal, headers: { 'content-length': '0' } });
+    const res = await destination.request(to, { method: 'POST', url: uploadsPath(to), actions: this.push, signal: this.options.signal, headers: { 'content-length': '0' } });
     if (res.status !== 202) throw destination.statusError(res, `start upload to ${formatRepository(to)}`);
     return this.locationOf(res);
   }
@@ -338,7 +335,7 @@ export class CopySession {
     const { source, destination, from, to } = this.endpoints;
     const signal = this.options.signal;
     const where = `${formatRepository(from)}@${d.digest}`;
-    const get = await source.request(from, { method: 'GET', url: this.blobPath(from, d.digest), stream: true, signal });
+    const get = await source.request(from, { method: 'GET', url: blobPath(from, d.digest), stream: true, signal });
     if (get.status !== 200 || !get.stream) throw source.statusError(get, `blob ${where}`);
     const stream = get.stream;
     try {

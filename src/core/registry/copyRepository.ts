@@ -2,6 +2,7 @@ import { type CopyEndpoints, type CopyImageOptions, type CopyStats, CopySession,
 import { OCI_INDEX } from './mediaTypes';
 import { type ManifestDescriptor, formatRepository } from './registryClient';
 import type { RegistryError } from './registryError';
+import { manifestPath, referrersPath } from './registryPaths';
 import { sortTags } from './sortTags';
 
 /**
@@ -289,7 +290,7 @@ async function copyReferrersApi(session: CopySession, subjects: string[], concur
   await pool(subjects, concurrency, async (digest) => {
     if (!supported) return;
     try {
-      const res = await source.request(from, { method: 'GET', url: `/v2/${from.path}/referrers/${digest}`, headers: { accept: OCI_INDEX }, signal });
+      const res = await source.request(from, { method: 'GET', url: referrersPath(from, digest), headers: { accept: OCI_INDEX }, signal });
       if (res.status === 404 || res.status === 400 || res.status === 405) {
         supported = false;
         return;
@@ -308,10 +309,10 @@ async function copyReferrersApi(session: CopySession, subjects: string[], concur
       if (session.options.dryRun) return;
       const fallbackTag = digest.replace(':', '-');
       if (atDestination.has(fallbackTag)) return;
-      const probe = await destination.request(to, { method: 'GET', url: `/v2/${to.path}/referrers/${digest}`, headers: { accept: OCI_INDEX }, signal });
+      const probe = await destination.request(to, { method: 'GET', url: referrersPath(to, digest), headers: { accept: OCI_INDEX }, signal });
       if (probe.status === 200) return;
       const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: list.manifests }));
-      const put = await destination.request(to, { method: 'PUT', url: `/v2/${to.path}/manifests/${fallbackTag}`, actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
+      const put = await destination.request(to, { method: 'PUT', url: manifestPath(to, fallbackTag), actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
       if (put.status !== 201) throw destination.statusError(put, `referrers of ${digest}: push ${formatRepository(to)}:${fallbackTag}`);
     } catch (e) {
       if (!(e instanceof Error) || e.name !== 'RegistryError') throw e;

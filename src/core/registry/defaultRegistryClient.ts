@@ -15,6 +15,8 @@ export interface DefaultClientOptions {
   githubToken?: boolean;
   timeoutMs?: number;
   allowPush?: boolean;
+  /** Warnings that are not failures (a skipped tag-list entry); the CLI prints them on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createDefaultRegistryClient(opts: DefaultClientOptions): { clien
     maxConcurrencyPerHost: opts.concurrency,
     timeoutMs: opts.timeoutMs,
     allowPush: opts.allowPush,
+    onWarning: opts.onWarning,
   });
   // destroy, not close: close() waits for requests that a misbehaving proxy may never finish.
   return { client, dispatcher, close: () => dispatcher.destroy() };

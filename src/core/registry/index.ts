@@ -13,3 +13,4 @@ export * from './verifyReportFormat';
 export * from './wwwAuthenticate';
 export { nextLink } from './linkHeader';
 export { isLoopbackHost, registryOrigin } from './hosts';
+export * from './registryPaths';

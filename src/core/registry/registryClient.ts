@@ -7,6 +7,7 @@ import { hostnameOf, isLoopbackHost, isPrivateAddress, registryOrigin } from './
 import { nextLink } from './linkHeader';
 import { MANIFEST_ACCEPT, bareMediaType, isIndexMediaType, OCI_INDEX, OCI_MANIFEST } from './mediaTypes';
 import { RegistryError, type RegistryErrorCode, type Result, attempt } from './registryError';
+import { isValidRepositoryPath, isValidTag, manifestPath, printable, tagListPath } from './registryPaths';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
 /** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
@@ -49,6 +50,8 @@ export interface RegistryClientOptions {
   /** Only the copy command's client may ask for `push` scopes; everything else is read-only. */
   allowPush?: boolean;
   userAgent?: string;
+  /** Something the user should know that is not a failure (a skipped tag-list entry). The CLI prints it on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export interface RegistryRequest {
@@ -113,6 +116,8 @@ export interface TagPageOptions {
    * reader (the Tag Explorer's "Load more…") knows without asking for another one.
    */
   onPage?: (page: { tags: string[]; last: boolean }) => void;
+  /** A listed entry that is not a valid tag was skipped; default: the client's `onWarning`. */
+  onWarning?: (message: string) => void;
 }
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -246,6 +251,7 @@ export class RegistryClient {
   async request(repo: Repository, req: RegistryRequest): Promise<RegistryResponse> {
     const actions = req.actions ?? ['pull'];
     if (actions.includes('push') && !this.options.allowPush) throw new Error('this RegistryClient is read-only: create it with allowPush to push');
+    if (!isValidRepositoryPath(repo.path)) throw new RegistryError('invalid-repository', `${repo.host}: ${printable(repo.path)} is not a valid repository name`);
     const scope = `repository:${repo.path}:${actions.join(',')}`;
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
     let limiter = this.limiters.get(repo.host);
@@ -300,6 +306,11 @@ export class RegistryClient {
   private async send(host: string, req: RegistryRequest, authorization: string | undefined): Promise<RegistryResponse> {
     const base = registryOrigin(host, this.insecure);
     let url = new URL(req.url, base);
+    // A relative path must reach the registry exactly as built (registryPaths): no dot
+    // segment resolved away, no query or fragment smuggled in by a name.
+    if (req.url.startsWith('/') && url.pathname + url.search !== req.url) {
+      throw new RegistryError('invalid-reference', `${host}: refusing to request ${printable(req.url)}: the URL parser changes it to ${printable(url.pathname + url.search)}`);
+    }
     let method = req.method;
     let body = req.body;
     // Once a redirect leaves the registry's origin, no credential follows, even back.
@@ -563,7 +574,7 @@ export class RegistryClient {
     const n = opts.pageSize ?? 1000;
     const maxPages = opts.maxPages ?? 1000;
     const origin = new URL(registryOrigin(repo.host, this.insecure)).origin;
-    let url: URL | undefined = new URL(`/v2/${repo.path}/tags/list?n=${n}`, origin);
+    let url: URL | undefined = new URL(tagListPath(repo, n), origin);
     const seenUrls = new Set<string>();
     const seenTags = new Set<string>();
     const what = `tags of ${formatRepository(repo)}`;
@@ -581,16 +592,25 @@ export class RegistryClient {
       if (tags !== null && tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) {
         throw new RegistryError('bad-response', `${what}: "tags" is not a list of strings`);
       }
-      const fresh = ((tags ?? []) as string[]).filter((t) => !seenTags.has(t));
-      for (const t of fresh) seenTags.add(t);
+      const fresh: string[] = [];
+      let added = 0;
+      for (const t of (tags ?? []) as string[]) {
+        if (seenTags.has(t)) continue;
+        seenTags.add(t);
+        added++;
+        // A tag outside the grammar would become a query string or a path of another
+        // repository in the URLs built from it: skip it, say so, and go on with the rest.
+        if (isValidTag(t)) fresh.push(t);
+        else (opts.onWarning ?? this.options.onWarning)?.(`${repo.host} listed ${printable(t)} as a tag of ${repo.path}; it is not a valid tag name and was skipped`);
+      }
       const next = nextLink(res.headers.link, res.url);
-      opts.onPage?.({ tags: fresh, last: !next || seenUrls.has(next.href) || fresh.length === 0 });
+      opts.onPage?.({ tags: fresh, last: !next || seenUrls.has(next.href) || added === 0 });
       if (fresh.length) yield fresh;
       if (!next) return;
       if (next.origin !== res.url.origin && next.origin !== origin) {
         throw new RegistryError('bad-response', `${what}: the next page link points to another origin (${next.origin})`);
       }
-      if (seenUrls.has(next.href) || fresh.length === 0) return;
+      if (seenUrls.has(next.href) || added === 0) return;
       url = next;
     }
   }
@@ -604,15 +624,11 @@ export class RegistryClient {
     });
   }
 
-  private manifestPath(repo: Repository, reference: string): string {
-    return `/v2/${repo.path}/manifests/${reference}`;
-  }
-
   /** HEAD a manifest: its digest from `Docker-Content-Digest`, or from the bytes of a GET when the header is missing. */
   headManifest(repo: Repository, reference: string, signal?: AbortSignal): Promise<Result<ManifestDescriptor>> {
     return attempt(async () => {
       const what = `${formatRepository(repo)}:${reference}`;
-      const res = await this.request(repo, { method: 'HEAD', url: this.manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal });
+      const res = await this.request(repo, { method: 'HEAD', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal });
       if (res.status !== 200) throw this.statusError(res, what, 'manifest-not-found');
       const digest = header(res.headers, 'docker-content-digest');
       const mediaType = bareMediaType(header(res.headers, 'content-type'));
@@ -629,7 +645,7 @@ export class RegistryClient {
 
   private async fetchManifest(repo: Repository, reference: string, signal?: AbortSignal): Promise<Manifest> {
     const what = `${formatRepository(repo)}:${reference}`;
-    const res = await this.request(repo, { method: 'GET', url: this.manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal, maxBytes: 4 * 1024 * 1024 });
+    const res = await this.request(repo, { method: 'GET', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal, maxBytes: 4 * 1024 * 1024 });
     if (res.status !== 200) throw this.statusError(res, what, 'manifest-not-found');
     const digest = sha256Digest(res.body);
     if (reference.startsWith('sha256:') && digest !== reference) {
