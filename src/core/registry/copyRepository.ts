@@ -4,6 +4,7 @@ import { type ManifestDescriptor, formatRepository } from './registryClient';
 import type { RegistryError } from './registryError';
 import { manifestPath, referrersPath } from './registryPaths';
 import { sortTags } from './sortTags';
+import { type TagSelection, tagPredicate } from './tagSelection';
 
 /**
  * What happened to one tag.
@@ -34,6 +35,8 @@ export interface CopyVerifySummary {
   missing: number;
   different: number;
   error: number;
+  /** The error codes of the tags counted in `error` (e.g. `timeout`), so a gate can say which. */
+  errorCodes?: string[];
 }
 
 /** A summary with nothing done yet; `stats` is the session's live counters. */
@@ -88,8 +91,8 @@ export interface CopyProgress {
   bytes: number;
 }
 
-export interface CopyRepositoryOptions extends CopyImageOptions {
-  /** Only source tags matching this (referrer tags of the chosen images come along). */
+export interface CopyRepositoryOptions extends CopyImageOptions, TagSelection {
+  /** Only source tags matching this (referrer tags of the chosen images come along); `since` and `semver` narrow further. */
   tags?: RegExp;
   /** Replace destination tags whose digest differs. Default false: report them and leave them. */
   force?: boolean;
@@ -158,7 +161,7 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
   }
   const atDestination = new Set(dstTags.ok ? dstTags.value : []);
   const all = srcTags.value;
-  const wanted = (t: string) => !opts.tags || opts.tags.test(t);
+  const wanted = tagPredicate(opts);
   const copyReferrers = opts.referrers ?? true;
   // Referrer tags follow their subject: chosen when their subject is, and copied after it.
   const chosen = sortTags(all.filter((t) => wanted(t) && !(copyReferrers && REFERRER_TAG.test(t))));
@@ -251,13 +254,19 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
     if (dryRun) {
       // Nothing was written: the state is what the plan saw.
       if (r.action === 'identical') summary.verify.identical++;
-      else if (r.action === 'error') summary.verify.error++;
+      else if (r.action === 'error') {
+        summary.verify.error++;
+        (summary.verify.errorCodes ??= []).push(r.cause?.code ?? 'registry');
+      }
       else if (r.before) summary.verify.different++;
       else summary.verify.missing++;
       return;
     }
     const [s, d] = await Promise.all([source.headManifest(from, r.tag, signal), destination.headManifest(to, r.tag, signal)]);
-    if (!s.ok || (!d.ok && d.error.code !== 'manifest-not-found')) summary.verify.error++;
+    if (!s.ok || (!d.ok && d.error.code !== 'manifest-not-found')) {
+      summary.verify.error++;
+      (summary.verify.errorCodes ??= []).push(!s.ok ? s.error.code : !d.ok ? d.error.code : 'registry');
+    }
     else if (!d.ok) summary.verify.missing++;
     else if (d.value.digest === s.value.digest) summary.verify.identical++;
     else summary.verify.different++;

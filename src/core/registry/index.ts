@@ -14,3 +14,5 @@ export * from './wwwAuthenticate';
 export { nextLink } from './linkHeader';
 export { isLoopbackHost, registryOrigin } from './hosts';
 export * from './registryPaths';
+export * from './migrationGate';
+export * from './tagSelection';

@@ -41,6 +41,10 @@ export interface RegistryClientOptions {
   maxConcurrencyPerHost?: number;
   /** Per attempt: connecting, the headers and the body each get this long. Default 30 s. */
   timeoutMs?: number;
+  /** Bodies slower than this many bytes per second over `speedWindowMs` are aborted and retried like a reset. Default 10 KiB/s; 0 turns it off. */
+  minBytesPerSecond?: number;
+  /** The window the minimum speed is measured over. Default 30 s. */
+  speedWindowMs?: number;
   /** Extra attempts for 429, 5xx, resets, timeouts and truncation on GET/HEAD. Default 3. */
   retries?: number;
   /** First backoff step; attempt n waits a random time up to base * 2^n (full jitter). Default 250 ms. */
