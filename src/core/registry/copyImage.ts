@@ -338,6 +338,9 @@ export class CopySession {
     const get = await source.request(from, { method: 'GET', url: blobPath(from, d.digest), stream: true, signal });
     if (get.status !== 200 || !get.stream) throw source.statusError(get, `blob ${where}`);
     const stream = get.stream;
+    // The upload session in use, cancelled if this attempt fails: an aborted copy leaves
+    // no half-written upload behind (a registry keeps them until its purge runs).
+    let session: URL | undefined;
     try {
       const declared = header(get, 'content-length');
       const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : -1;
@@ -377,9 +380,12 @@ export class CopySession {
           throw streamError(e, where, signal);
         }
         check();
-        await put(location ?? (await this.startUpload()), buf);
+        session = location ?? (await this.startUpload());
+        await put(session, buf);
+        session = undefined;
       } else {
         let target = location ?? (await this.startUpload());
+        session = target;
         const chunk = Buffer.allocUnsafe(this.chunkBytes);
         let fill = 0;
         let offset = 0;
@@ -394,6 +400,7 @@ export class CopySession {
           });
           if (res.status !== 202) throw destination.statusError(res, `upload chunk of ${d.digest} to ${formatRepository(to)}`);
           target = this.locationOf(res);
+          session = target;
           offset += fill;
           this.options.onBytes?.(fill);
           fill = 0;
@@ -417,6 +424,7 @@ export class CopySession {
         check();
         if (fill > 0) await flush();
         await put(target, Buffer.alloc(0));
+        session = undefined;
         this.stats.blobsUploaded++;
         this.stats.bytesUploaded += received;
         return;
@@ -424,8 +432,21 @@ export class CopySession {
       this.stats.blobsUploaded++;
       this.stats.bytesUploaded += received;
       this.options.onBytes?.(received);
+    } catch (e) {
+      if (session) await this.cancelUpload(session);
+      throw e;
     } finally {
       if (!stream.destroyed) stream.destroy();
+    }
+  }
+
+  /** `DELETE <location>` of an unfinished upload; best effort (its failure is not the copy's). */
+  private async cancelUpload(location: URL): Promise<void> {
+    const { destination, to } = this.endpoints;
+    try {
+      await destination.request(to, { method: 'DELETE', url: location.href, actions: this.push });
+    } catch {
+      /* the registry purges stale uploads on its own */
     }
   }
 }

@@ -1,4 +1,4 @@
-import { type RegistryClient, type Repository, formatRepository, sha256Digest } from './registryClient';
+import { type RegistryClient, type Repository, formatReference, formatRepository, sha256Digest } from './registryClient';
 import { RegistryError, type Result, attempt } from './registryError';
 import { blobPath, manifestPath, uploadsPath } from './registryPaths';
 
@@ -49,10 +49,10 @@ export function pushManifest(client: RegistryClient, repo: Repository, reference
       body: bytes,
       headers: { 'content-type': mediaType },
     });
-    if (res.status !== 201) throw client.statusError(res, `push ${formatRepository(repo)}:${reference}`);
+    if (res.status !== 201) throw client.statusError(res, `push ${formatReference(repo, reference)}`);
     const announced = res.headers['docker-content-digest'];
     if (typeof announced === 'string' && announced !== digest) {
-      throw new RegistryError('digest-mismatch', `${formatRepository(repo)}:${reference}: the registry stored ${announced}, the bytes hash to ${digest}`);
+      throw new RegistryError('digest-mismatch', `${formatReference(repo, reference)}: the registry stored ${announced}, the bytes hash to ${digest}`);
     }
     return digest;
   });
