@@ -10,8 +10,12 @@ export interface CliIO {
   signal: AbortSignal;
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+/**
+ * Exit codes shared by every command. For the registry gates (verify, copy): 0 the gate
+ * holds, 1 migration incomplete (missing or different), 3 could not check (auth, network,
+ * rate limit: the message says which), 2 usage.
+ */
+export const EXIT = { ok: 0, findings: 1, usage: 2, unchecked: 3 } as const;
 
 /** A usage mistake: printed with the command's help hint, exit 2. */
 export class UsageError extends Error {

@@ -5,7 +5,16 @@ import { commands } from './commands/index';
 function help(): string {
   const lines = ['Usage: registry-migrator <command> [options]', '', 'Commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(8)} ${c.summary}`);
-  lines.push('', 'Run `registry-migrator <command> --help` for a command\'s options.');
+  lines.push(
+    '',
+    'Exit codes:',
+    '  0  success: no deprecated reference (scan); the gate holds (verify, copy)',
+    '  1  findings: deprecated references (scan, fix); migration incomplete, a tag missing or different (verify, copy)',
+    '  2  usage error',
+    '  3  could not check: a registry could not be asked (auth, network, rate limit, not found); the message says which',
+    '',
+    'Run `registry-migrator <command> --help` for a command\'s options.',
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -65,20 +65,21 @@ describe('CLI tags and verify against real registries', function () {
   const cases: { name: string; argv: () => string[]; code: number; out?: RegExp; err?: RegExp; json?: (j: any) => void; tty?: boolean; auth?: boolean }[] = [
     { name: 'tags: newest version first', argv: () => ['tags', `${open.host}/cli/old`], code: 0, out: /^2\.0\.0\n2\.0\.0-rc\.1\n1\.10\.0\n1\.9\.0\ngone\nlatest\nmulti\n$/ },
     { name: 'tags --filter --limit --format json', argv: () => ['tags', `${open.host}/cli/old`, '--filter', '^1\\.', '--limit', '1', '--format', 'json'], code: 0, json: (j) => assert.deepStrictEqual(j, { repository: `${open.host}/cli/old`, tags: ['1.10.0'] }) },
-    { name: 'tags of an unknown repository: exit 1 with the cause', argv: () => ['tags', `${open.host}/cli/none`], code: 1, err: /404 NAME_UNKNOWN/ },
+    { name: 'tags of an unknown repository: exit 3 (could not list) with the cause', argv: () => ['tags', `${open.host}/cli/none`], code: 3, err: /could not list \(not found\): .*404 NAME_UNKNOWN/ },
     { name: 'verify identical tags: exit 0', argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`, '--tags', '^[0-9l]'], code: 0, out: /5 tags: 5 identical, 0 missing/ },
     {
       name: 'verify text: summary and the non-identical tags',
       argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`],
       code: 1,
-      out: /7 tags: 5 identical, 1 missing, 1 different[\s\S]*missing +gone[\s\S]*different +multi .*every platform identical; only the index differs/,
+      out: /7 tags: 5 identical, 1 missing, 1 different[\s\S]*missing +gone  old [a-f0-9]{12}  new -\n[\s\S]*different +multi .*every platform identical; only the index differs[\s\S]*\ngate: incomplete: 1 missing, 1 different\n$/,
     },
     {
       name: 'verify --format json: the documented shape',
       argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`, '--format', 'json', '--concurrency', '2'],
       code: 1,
       json: (j) => {
-        assert.deepStrictEqual(Object.keys(j), ['results', 'summary']);
+        assert.deepStrictEqual(Object.keys(j), ['results', 'summary', 'gate']);
+        assert.deepStrictEqual({ ...j.gate, reason: undefined }, { outcome: 'incomplete', exitCode: 1, reason: undefined, kinds: [] });
         const byTag = new Map((j.results as any[]).map((r) => [r.tag, r]));
         for (const r of j.results) for (const k of ['tag', 'status', 'old', 'new', 'platforms']) assert.ok(k in r, k);
         assert.strictEqual(byTag.get('gone').status, 'missing');
@@ -94,10 +95,10 @@ describe('CLI tags and verify against real registries', function () {
     { name: 'verify --format markdown: a table', argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`, '--format', 'markdown'], code: 1, out: /\| Tag \| Status \| Old digest \| New digest \| Notes \|\n\|---\|[\s\S]*\| `gone` \| missing \|/ },
     { name: 'verify on a terminal: a progress bar on stderr', argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`], code: 1, tty: true, err: /\r\[#+\] 7\/7 tags/ },
     { name: 'verify off a terminal: nothing on stderr', argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`], code: 1, err: /^$/ },
-    { name: 'verify with no matching tags proves nothing: exit 1', argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`, '--tags', '^nomatch$'], code: 1, out: /0 tags/ },
-    { name: 'verify of an unknown old repository: exit 1', argv: () => ['verify', `${open.host}/cli/none`, `${open.host}/cli/new`], code: 1, out: /could not list the old repository: .*404 NAME_UNKNOWN/ },
+    { name: 'verify with no matching tags proves nothing: exit 1', argv: () => ['verify', `${open.host}/cli/old`, `${open.host}/cli/new`, '--tags', '^nomatch$'], code: 1, out: /0 tags[\s\S]*gate: incomplete: no tag was compared/ },
+    { name: 'verify of an unknown old repository: exit 3, not found', argv: () => ['verify', `${open.host}/cli/none`, `${open.host}/cli/new`], code: 3, out: /could not list the old repository: .*404 NAME_UNKNOWN[\s\S]*gate: could not check \(not found\)/ },
     { name: 'verify on a token registry with docker config credentials', argv: () => ['verify', `${token.host}/cli/old`, `${token.host}/cli/new`, '--tags', '^2\\.'], code: 0, auth: true, out: /2 tags: 2 identical/ },
-    { name: 'verify on a token registry without credentials: errors, no secret', argv: () => ['verify', `${token.host}/cli/old`, `${token.host}/cli/new`], code: 1, out: /could not list the old repository: .*anonymous/ },
+    { name: 'verify on a token registry without credentials: exit 3 (auth), no secret', argv: () => ['verify', `${token.host}/cli/old`, `${token.host}/cli/new`], code: 3, out: /could not list the old repository: .*anonymous[\s\S]*gate: could not check \(auth\)/ },
     { name: 'usage: one repository', argv: () => ['verify', `${open.host}/cli/old`], code: 2, err: /give the old and the new repository/ },
     { name: 'usage: unknown format', argv: () => ['verify', 'a/b', 'c/d', '--format', 'xml'], code: 2, err: /--format must be one of text, json, markdown/ },
     { name: 'usage: a regex that does not compile', argv: () => ['verify', 'a/b', 'c/d', '--tags', '('], code: 2, err: /--tags/ },

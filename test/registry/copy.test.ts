@@ -303,9 +303,15 @@ describe('copy: missing tags to the new location, digest for digest (two real re
     });
   }
 
-  it('an unknown source repository: exit 1 with the cause', async function () {
+  it('an unknown source repository: exit 3 (could not check: not found) with the cause', async function () {
     const r = await copy([`${open.host}/src/none`, `${token.host}/dst/none`]);
-    assert.strictEqual(r.code, 1);
-    assert.match(r.out, /could not list the source repository: .*404 NAME_UNKNOWN/);
+    assert.strictEqual(r.code, 3, r.out);
+    assert.match(r.out, /could not list the source repository: .*404 NAME_UNKNOWN\ngate: could not check \(not found\)/);
+  });
+
+  it('a --tags filter that matches nothing proves nothing: exit 1, not 0', async function () {
+    const r = await copy([`${open.host}/src/app`, `${token.host}/dst/clean`, '--tags', '^no-such-tag$']);
+    assert.strictEqual(r.code, 1, r.out + r.err);
+    assert.match(r.out, /verify: 0 tags[\s\S]*gate: incomplete: no tag was compared/);
   });
 });

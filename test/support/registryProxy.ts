@@ -10,7 +10,8 @@ export type Fault =
   | { kind: 'truncate' } // announce the full Content-Length, send half, close
   | { kind: 'corrupt' } // change the body's bytes, keep Docker-Content-Digest
   | { kind: 'stripDigest' } // answer without Docker-Content-Digest, as some registries do
-  | { kind: 'redirect'; status?: number }; // 307 to the "other host", which serves the real answer
+  | { kind: 'redirect'; status?: number } // 307 to the "other host", which serves the real answer
+  | { kind: 'drip'; bytes: number; everyMs: number }; // the real answer, `bytes` at a time every `everyMs` (a stalling link)
 
 export interface SeenRequest {
   method: string;
@@ -159,6 +160,23 @@ export async function startRegistryProxy(upstream: string, opts: ProxyOptions = 
         res.writeHead(u.status, headers);
         res.write(u.body.subarray(0, Math.floor(u.body.length / 2)));
         return void setTimeout(() => req.socket.destroy(), 20);
+      }
+      if (fault?.kind === 'drip' && seen.method !== 'HEAD') {
+        const headers = { ...u.headers, 'content-length': String(u.body.length) };
+        delete headers['transfer-encoding'];
+        res.writeHead(u.status, headers);
+        let at = 0;
+        const t = setInterval(() => {
+          if (res.destroyed || at >= u.body.length) {
+            clearInterval(t);
+            if (!res.destroyed) res.end();
+            return;
+          }
+          res.write(u.body.subarray(at, at + fault.bytes));
+          at += fault.bytes;
+        }, fault.everyMs);
+        res.on('close', () => clearInterval(t));
+        return;
       }
       if (fault?.kind === 'corrupt') {
         const changed = Buffer.from(u.body.toString('utf8').replace(/\{/, '{ '));

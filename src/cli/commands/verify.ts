@@ -1,20 +1,31 @@
-import { oneOf, parseArgs, positiveInt, regexOption } from '../args';
+import { oneOf, parseArgs, positiveInt } from '../args';
+import { REGISTRY_OPTIONS, REGISTRY_OPTIONS_HELP, registryClientOptions, tagSelectionOptions } from '../registryOptions';
 import type { Command } from '../command';
-import { type CliIO, EXIT, UsageError } from '../io';
+import { type CliIO, UsageError } from '../io';
 import { progressBar } from '../progressBar';
-import { type VerifyReport, createDefaultRegistryClient, parseRepository, verifyRepositories } from '../../core/registry/index';
+import { type GateVerdict, type VerifyReport, createDefaultRegistryClient, parseRepository, verifyGate, verifyRepositories } from '../../core/registry/index';
 import { parityNote, renderVerifyMarkdown, shortDigest } from '../../core/registry/verifyReportFormat';
 
-const usage = `Usage: registry-migrator verify OLD_REPO NEW_REPO [--tags REGEX] [--concurrency N] [--format text|json|markdown] [--insecure-registry HOST]...
+const usage = `Usage: registry-migrator verify OLD_REPO NEW_REPO [--tags REGEX] [--since VERSION] [--semver] [--exact] [--concurrency N] [--format text|json|markdown] [--timeout SECONDS] [--min-speed KIB_PER_S] [--insecure-registry HOST]...
 
-Proves that every tag of OLD_REPO exists in NEW_REPO with the same digest (per platform
-for multi-arch images). Exit 0 when every tag is identical, 1 otherwise, 2 on usage errors.
+The migration gate: proves that every tag of OLD_REPO exists in NEW_REPO with the same
+digest (per platform for multi-arch images). Tags only NEW_REPO has (its own new releases)
+are listed as "only in new" and do not fail the gate, unless --exact asks for equality.
   --tags REGEX              only tags matching REGEX
+  --since VERSION           only version tags at or above VERSION (e.g. 1.2.0)
+  --semver                  only semantic-version tags (1.2.3, v1.2.3-rc.1; not latest)
+  --exact                   also fail when NEW_REPO has tags OLD_REPO lacks
   --concurrency N           tags compared at once, and requests per registry (default 16)
   --format text|json|markdown
                             a summary and the non-identical tags (default); JSON; or a
                             Markdown table for a migration pull request
-  --insecure-registry HOST  talk plain HTTP to HOST (loopback registries always are)
+${REGISTRY_OPTIONS_HELP}
+Exit codes:
+  0  the gate holds: every selected OLD_REPO tag is identical in NEW_REPO
+  1  migration incomplete: a tag is missing or different (or no tag was selected)
+  2  usage error
+  3  could not check: a registry could not be asked (auth, network, rate limit, not
+     found); the last line says which
 `;
 
 const short = shortDigest;
@@ -25,25 +36,31 @@ function summaryLine(report: VerifyReport): string {
   return `${s.old} -> ${s.new}: ${s.total} tags: ${s.identical} identical, ${s.missing} missing, ${s.different} different, ${s.onlyInNew} only in new, ${s.error} errors`;
 }
 
-function renderText(report: VerifyReport): string {
+function renderText(report: VerifyReport, gate: GateVerdict): string {
   const s = report.summary;
   const lines: string[] = [];
   if (s.listingError) lines.push(`error: could not list the ${s.listingError.side} repository: ${s.listingError.message}`);
   lines.push(summaryLine(report));
   if (s.newRepositoryMissing) lines.push(`note: ${s.new} does not exist (404 NAME_UNKNOWN)`);
   const bad = report.results.filter((r) => r.status !== 'identical');
-  const w = Math.max(3, ...bad.map((r) => r.tag.length));
+  // The tag is not padded to the longest one: a 71-character cosign `.sig` tag would
+  // push every line past 78 columns.
   for (const r of bad) {
-    lines.push(`  ${r.status.padEnd(11)} ${r.tag.padEnd(w)}  old ${short(r.old?.digest).padEnd(12)}  new ${short(r.new?.digest).padEnd(12)}  ${note(r)}`.trimEnd());
+    lines.push(`  ${r.status.padEnd(11)} ${r.tag}  old ${short(r.old?.digest)}  new ${short(r.new?.digest)}  ${note(r)}`.trimEnd());
     if (r.status === 'different' && !r.platformsIdentical) {
       for (const p of r.platforms.filter((x) => x.status !== 'identical')) lines.push(`      ${p.platform}: ${p.status} (old ${short(p.old)}, new ${short(p.new)})`);
     }
   }
+  lines.push(gateLine(gate));
   return lines.join('\n') + '\n';
 }
 
-function renderJson(report: VerifyReport): string {
-  return JSON.stringify({ results: report.results, summary: report.summary }, null, 2) + '\n';
+function gateLine(gate: GateVerdict): string {
+  return `gate: ${gate.reason}`;
+}
+
+function renderJson(report: VerifyReport, gate: GateVerdict): string {
+  return JSON.stringify({ results: report.results, summary: report.summary, gate }, null, 2) + '\n';
 }
 
 export const verifyCommand: Command = {
@@ -52,31 +69,30 @@ export const verifyCommand: Command = {
   async run(argv: string[], io: CliIO): Promise<number> {
     const { positionals, options } = parseArgs(argv, {
       tags: { type: 'string' },
+      since: { type: 'string' },
+      semver: { type: 'boolean' },
+      exact: { type: 'boolean' },
       concurrency: { type: 'string' },
       format: { type: 'string' },
-      'insecure-registry': { type: 'string', multiple: true },
+      ...REGISTRY_OPTIONS,
     });
     if (positionals.length !== 2) throw new UsageError('give the old and the new repository');
-    const tags = regexOption(options.tags, 'tags');
+    const selection = tagSelectionOptions(options);
     const concurrency = positiveInt(options.concurrency, 'concurrency', 16);
     const format = oneOf(options.format, ['text', 'json', 'markdown'] as const, 'format', 'text');
     const [oldRepo, newRepo] = positionals.map(parseRepository);
     if (!oldRepo.ok) throw new UsageError(`OLD_REPO: ${oldRepo.error.message}`);
     if (!newRepo.ok) throw new UsageError(`NEW_REPO: ${newRepo.error.message}`);
-    const { client, close } = createDefaultRegistryClient({
-      env: io.env,
-      insecureRegistries: (options['insecure-registry'] as string[] | undefined) ?? [],
-      concurrency,
-      githubToken: true,
-    });
+    const { client, close } = createDefaultRegistryClient({ ...registryClientOptions(options, io), concurrency, githubToken: true });
     const bar = io.isTTY ? progressBar(io) : undefined;
     try {
-      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { tags, concurrency, signal: io.signal, onProgress: bar?.update });
+      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { ...selection, concurrency, signal: io.signal, onProgress: bar?.update });
       bar?.clear();
-      io.out(format === 'json' ? renderJson(report) : format === 'markdown' ? renderVerifyMarkdown(report) : renderText(report));
-      const s = report.summary;
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
-      return s.total > 0 && s.identical === s.total && !s.listingError ? EXIT.ok : EXIT.findings;
+      const gate = verifyGate(report, { exact: options.exact === true });
+      io.out(format === 'json' ? renderJson(report, gate) : format === 'markdown' ? renderVerifyMarkdown(report) + `\n${gateLine(gate)}\n` : renderText(report, gate));
+      if (format !== 'text' && gate.outcome === 'unchecked') io.err(`registry-migrator verify: ${gate.reason}\n`);
+      return gate.exitCode;
     } finally {
       bar?.clear();
       await close();

@@ -4,6 +4,7 @@ import { isIndexMediaType } from './mediaTypes';
 import { pushManifest } from './pushImage';
 import { type RegistryClient, type RegistryResponse, type Repository, formatRepository } from './registryClient';
 import { RegistryError, type Result, attempt } from './registryError';
+import { blobPath, mountPath, uploadsPath } from './registryPaths';
 
 /**
  * Where a copy reads and writes. Two clients on purpose: `source` is read-only (pull scopes,
@@ -249,14 +250,10 @@ export class CopySession {
     return p;
   }
 
-  private blobPath(repo: Repository, digest: string): string {
-    return `/v2/${repo.path}/blobs/${digest}`;
-  }
-
   private async copyBlob(d: Descriptor): Promise<void> {
     const { destination, to, from } = this.endpoints;
     const signal = this.options.signal;
-    const head = await destination.request(to, { method: 'HEAD', url: this.blobPath(to, d.digest), actions: this.push, signal });
+    const head = await destination.request(to, { method: 'HEAD', url: blobPath(to, d.digest), actions: this.push, signal });
     if (head.status === 200) {
       this.stats.blobsPresent++;
       this.stats.bytesPresent += Math.max(d.size, 0);
@@ -280,7 +277,7 @@ export class CopySession {
       try {
         res = await destination.request(to, {
           method: 'POST',
-          url: `/v2/${to.path}/blobs/uploads/?mount=${d.digest}&from=${encodeURIComponent(from.path)}`,
+          url: mountPath(to, d.digest, from),
           actions: this.push,
           signal,
           headers: { 'content-length': '0' },
@@ -323,7 +320,7 @@ export class CopySession {
 
   private async startUpload(): Promise<URL> {
     const { destination, to } = this.endpoints;
-    const res = await destination.request(to, { method: 'POST', url: `/v2/${to.path}/blobs/uploads/`, actions: this.push, signal: this.options.signal, headers: { 'content-length': '0' } });
+    const res = await destination.request(to, { method: 'POST', url: uploadsPath(to), actions: this.push, signal: this.options.signal, headers: { 'content-length': '0' } });
     if (res.status !== 202) throw destination.statusError(res, `start upload to ${formatRepository(to)}`);
     return this.locationOf(res);
   }
@@ -338,9 +335,12 @@ export class CopySession {
     const { source, destination, from, to } = this.endpoints;
     const signal = this.options.signal;
     const where = `${formatRepository(from)}@${d.digest}`;
-    const get = await source.request(from, { method: 'GET', url: this.blobPath(from, d.digest), stream: true, signal });
+    const get = await source.request(from, { method: 'GET', url: blobPath(from, d.digest), stream: true, signal });
     if (get.status !== 200 || !get.stream) throw source.statusError(get, `blob ${where}`);
     const stream = get.stream;
+    // The upload session in use, cancelled if this attempt fails: an aborted copy leaves
+    // no half-written upload behind (a registry keeps them until its purge runs).
+    let session: URL | undefined;
     try {
       const declared = header(get, 'content-length');
       const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : -1;
@@ -380,9 +380,12 @@ export class CopySession {
           throw streamError(e, where, signal);
         }
         check();
-        await put(location ?? (await this.startUpload()), buf);
+        session = location ?? (await this.startUpload());
+        await put(session, buf);
+        session = undefined;
       } else {
         let target = location ?? (await this.startUpload());
+        session = target;
         const chunk = Buffer.allocUnsafe(this.chunkBytes);
         let fill = 0;
         let offset = 0;
@@ -397,6 +400,7 @@ export class CopySession {
           });
           if (res.status !== 202) throw destination.statusError(res, `upload chunk of ${d.digest} to ${formatRepository(to)}`);
           target = this.locationOf(res);
+          session = target;
           offset += fill;
           this.options.onBytes?.(fill);
           fill = 0;
@@ -420,6 +424,7 @@ export class CopySession {
         check();
         if (fill > 0) await flush();
         await put(target, Buffer.alloc(0));
+        session = undefined;
         this.stats.blobsUploaded++;
         this.stats.bytesUploaded += received;
         return;
@@ -427,8 +432,21 @@ export class CopySession {
       this.stats.blobsUploaded++;
       this.stats.bytesUploaded += received;
       this.options.onBytes?.(received);
+    } catch (e) {
+      if (session) await this.cancelUpload(session);
+      throw e;
     } finally {
       if (!stream.destroyed) stream.destroy();
+    }
+  }
+
+  /** `DELETE <location>` of an unfinished upload; best effort (its failure is not the copy's). */
+  private async cancelUpload(location: URL): Promise<void> {
+    const { destination, to } = this.endpoints;
+    try {
+      await destination.request(to, { method: 'DELETE', url: location.href, actions: this.push });
+    } catch {
+      /* the registry purges stale uploads on its own */
     }
   }
 }

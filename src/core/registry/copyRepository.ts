@@ -2,7 +2,9 @@ import { type CopyEndpoints, type CopyImageOptions, type CopyStats, CopySession,
 import { OCI_INDEX } from './mediaTypes';
 import { type ManifestDescriptor, formatRepository } from './registryClient';
 import type { RegistryError } from './registryError';
+import { manifestPath, referrersPath } from './registryPaths';
 import { sortTags } from './sortTags';
+import { type TagSelection, tagPredicate } from './tagSelection';
 
 /**
  * What happened to one tag.
@@ -33,6 +35,8 @@ export interface CopyVerifySummary {
   missing: number;
   different: number;
   error: number;
+  /** The error codes of the tags counted in `error` (e.g. `timeout`), so a gate can say which. */
+  errorCodes?: string[];
 }
 
 /** A summary with nothing done yet; `stats` is the session's live counters. */
@@ -87,8 +91,8 @@ export interface CopyProgress {
   bytes: number;
 }
 
-export interface CopyRepositoryOptions extends CopyImageOptions {
-  /** Only source tags matching this (referrer tags of the chosen images come along). */
+export interface CopyRepositoryOptions extends CopyImageOptions, TagSelection {
+  /** Only source tags matching this (referrer tags of the chosen images come along); `since` and `semver` narrow further. */
   tags?: RegExp;
   /** Replace destination tags whose digest differs. Default false: report them and leave them. */
   force?: boolean;
@@ -157,7 +161,7 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
   }
   const atDestination = new Set(dstTags.ok ? dstTags.value : []);
   const all = srcTags.value;
-  const wanted = (t: string) => !opts.tags || opts.tags.test(t);
+  const wanted = tagPredicate(opts);
   const copyReferrers = opts.referrers ?? true;
   // Referrer tags follow their subject: chosen when their subject is, and copied after it.
   const chosen = sortTags(all.filter((t) => wanted(t) && !(copyReferrers && REFERRER_TAG.test(t))));
@@ -250,13 +254,19 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
     if (dryRun) {
       // Nothing was written: the state is what the plan saw.
       if (r.action === 'identical') summary.verify.identical++;
-      else if (r.action === 'error') summary.verify.error++;
+      else if (r.action === 'error') {
+        summary.verify.error++;
+        (summary.verify.errorCodes ??= []).push(r.cause?.code ?? 'registry');
+      }
       else if (r.before) summary.verify.different++;
       else summary.verify.missing++;
       return;
     }
     const [s, d] = await Promise.all([source.headManifest(from, r.tag, signal), destination.headManifest(to, r.tag, signal)]);
-    if (!s.ok || (!d.ok && d.error.code !== 'manifest-not-found')) summary.verify.error++;
+    if (!s.ok || (!d.ok && d.error.code !== 'manifest-not-found')) {
+      summary.verify.error++;
+      (summary.verify.errorCodes ??= []).push(!s.ok ? s.error.code : !d.ok ? d.error.code : 'registry');
+    }
     else if (!d.ok) summary.verify.missing++;
     else if (d.value.digest === s.value.digest) summary.verify.identical++;
     else summary.verify.different++;
@@ -289,7 +299,7 @@ async function copyReferrersApi(session: CopySession, subjects: string[], concur
   await pool(subjects, concurrency, async (digest) => {
     if (!supported) return;
     try {
-      const res = await source.request(from, { method: 'GET', url: `/v2/${from.path}/referrers/${digest}`, headers: { accept: OCI_INDEX }, signal });
+      const res = await source.request(from, { method: 'GET', url: referrersPath(from, digest), headers: { accept: OCI_INDEX }, signal });
       if (res.status === 404 || res.status === 400 || res.status === 405) {
         supported = false;
         return;
@@ -308,10 +318,10 @@ async function copyReferrersApi(session: CopySession, subjects: string[], concur
       if (session.options.dryRun) return;
       const fallbackTag = digest.replace(':', '-');
       if (atDestination.has(fallbackTag)) return;
-      const probe = await destination.request(to, { method: 'GET', url: `/v2/${to.path}/referrers/${digest}`, headers: { accept: OCI_INDEX }, signal });
+      const probe = await destination.request(to, { method: 'GET', url: referrersPath(to, digest), headers: { accept: OCI_INDEX }, signal });
       if (probe.status === 200) return;
       const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: list.manifests }));
-      const put = await destination.request(to, { method: 'PUT', url: `/v2/${to.path}/manifests/${fallbackTag}`, actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
+      const put = await destination.request(to, { method: 'PUT', url: manifestPath(to, fallbackTag), actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
       if (put.status !== 201) throw destination.statusError(put, `referrers of ${digest}: push ${formatRepository(to)}:${fallbackTag}`);
     } catch (e) {
       if (!(e instanceof Error) || e.name !== 'RegistryError') throw e;

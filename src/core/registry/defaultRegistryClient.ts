@@ -14,7 +14,11 @@ export interface DefaultClientOptions {
   /** Use `GITHUB_TOKEN` for ghcr.io (the CLI does; the extension uses its GitHub session instead). */
   githubToken?: boolean;
   timeoutMs?: number;
+  /** Bodies slower than this (bytes per second, over a window) are aborted and retried. */
+  minBytesPerSecond?: number;
   allowPush?: boolean;
+  /** Warnings that are not failures (a skipped tag-list entry); the CLI prints them on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -44,7 +48,9 @@ export function createDefaultRegistryClient(opts: DefaultClientOptions): { clien
     insecureRegistries: opts.insecureRegistries,
     maxConcurrencyPerHost: opts.concurrency,
     timeoutMs: opts.timeoutMs,
+    minBytesPerSecond: opts.minBytesPerSecond,
     allowPush: opts.allowPush,
+    onWarning: opts.onWarning,
   });
   // destroy, not close: close() waits for requests that a misbehaving proxy may never finish.
   return { client, dispatcher, close: () => dispatcher.destroy() };

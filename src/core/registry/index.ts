@@ -13,3 +13,6 @@ export * from './verifyReportFormat';
 export * from './wwwAuthenticate';
 export { nextLink } from './linkHeader';
 export { isLoopbackHost, registryOrigin } from './hosts';
+export * from './registryPaths';
+export * from './migrationGate';
+export * from './tagSelection';

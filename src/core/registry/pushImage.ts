@@ -1,5 +1,6 @@
-import { type RegistryClient, type Repository, formatRepository, sha256Digest } from './registryClient';
+import { type RegistryClient, type Repository, formatReference, formatRepository, sha256Digest } from './registryClient';
 import { RegistryError, type Result, attempt } from './registryError';
+import { blobPath, manifestPath, uploadsPath } from './registryPaths';
 
 /**
  * Uploads a blob unless the repository has it: HEAD, then `POST /blobs/uploads/` (202 +
@@ -10,11 +11,10 @@ import { RegistryError, type Result, attempt } from './registryError';
 export function pushBlob(client: RegistryClient, repo: Repository, bytes: Uint8Array, signal?: AbortSignal): Promise<Result<string>> {
   return attempt(async () => {
     const digest = sha256Digest(bytes);
-    const base = `/v2/${repo.path}/blobs/`;
     const actions: ('pull' | 'push')[] = ['pull', 'push'];
-    const head = await client.request(repo, { method: 'HEAD', url: base + digest, actions, signal });
+    const head = await client.request(repo, { method: 'HEAD', url: blobPath(repo, digest), actions, signal });
     if (head.status === 200) return digest;
-    const start = await client.request(repo, { method: 'POST', url: base + 'uploads/', actions, signal, headers: { 'content-length': '0' } });
+    const start = await client.request(repo, { method: 'POST', url: uploadsPath(repo), actions, signal, headers: { 'content-length': '0' } });
     if (start.status !== 202) throw client.statusError(start, `start upload to ${formatRepository(repo)}`);
     const location = start.headers.location;
     if (typeof location !== 'string') throw new RegistryError('bad-response', `${formatRepository(repo)}: upload started without a Location`);
@@ -43,16 +43,16 @@ export function pushManifest(client: RegistryClient, repo: Repository, reference
     const digest = sha256Digest(bytes);
     const res = await client.request(repo, {
       method: 'PUT',
-      url: `/v2/${repo.path}/manifests/${reference}`,
+      url: manifestPath(repo, reference),
       actions: ['pull', 'push'],
       signal,
       body: bytes,
       headers: { 'content-type': mediaType },
     });
-    if (res.status !== 201) throw client.statusError(res, `push ${formatRepository(repo)}:${reference}`);
+    if (res.status !== 201) throw client.statusError(res, `push ${formatReference(repo, reference)}`);
     const announced = res.headers['docker-content-digest'];
     if (typeof announced === 'string' && announced !== digest) {
-      throw new RegistryError('digest-mismatch', `${formatRepository(repo)}:${reference}: the registry stored ${announced}, the bytes hash to ${digest}`);
+      throw new RegistryError('digest-mismatch', `${formatReference(repo, reference)}: the registry stored ${announced}, the bytes hash to ${digest}`);
     }
     return digest;
   });

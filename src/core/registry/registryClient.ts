@@ -1,12 +1,18 @@
 import { createHash } from 'crypto';
 import type { Dispatcher } from 'undici';
 
+import { abortChild } from './abortFanout';
+import { HttpTransport, type RegistryRequest, type RegistryResponse, Semaphore, header, retryAfterMs, sleep } from './httpTransport';
+import { type PlatformManifest, parsePlatforms, sniffMediaType } from './manifestParsing';
+
 import { normalizeDomain, normalizePath, parseImageReference } from '../reference/imageReference';
 import type { Credential, CredentialProvider } from './credentials';
 import { hostnameOf, isLoopbackHost, isPrivateAddress, registryOrigin } from './hosts';
 import { nextLink } from './linkHeader';
-import { MANIFEST_ACCEPT, bareMediaType, isIndexMediaType, OCI_INDEX, OCI_MANIFEST } from './mediaTypes';
+import { MANIFEST_ACCEPT, bareMediaType, isIndexMediaType } from './mediaTypes';
 import { RegistryError, type RegistryErrorCode, type Result, attempt } from './registryError';
+import { RequestGuard } from './requestGuard';
+import { isValidRepositoryPath, isValidTag, manifestPath, printable, tagListPath } from './registryPaths';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
 /** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
@@ -30,6 +36,14 @@ export function formatRepository(repo: Repository): string {
   return `${repo.host}/${repo.path}`;
 }
 
+/** `ghcr.io/app:1.0`, or `ghcr.io/app@sha256:…` for a digest (never `app:sha256:…`). */
+export function formatReference(repo: Repository, reference: string): string {
+  return `${formatRepository(repo)}${/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:/.test(reference) ? '@' : ':'}${reference}`;
+}
+
+export type { PlatformManifest, RegistryRequest, RegistryResponse };
+export { parsePlatforms, retryAfterMs };
+
 export interface RegistryClientOptions {
   /** The transport; the CLI passes an EnvHttpProxyAgent, tests a plain Agent. The client never closes it. */
   dispatcher: Dispatcher;
@@ -40,6 +54,10 @@ export interface RegistryClientOptions {
   maxConcurrencyPerHost?: number;
   /** Per attempt: connecting, the headers and the body each get this long. Default 30 s. */
   timeoutMs?: number;
+  /** Bodies slower than this many bytes per second over `speedWindowMs` are aborted and retried like a reset. Default 10 KiB/s; 0 turns it off. */
+  minBytesPerSecond?: number;
+  /** The window the minimum speed is measured over. Default 30 s. */
+  speedWindowMs?: number;
   /** Extra attempts for 429, 5xx, resets, timeouts and truncation on GET/HEAD. Default 3. */
   retries?: number;
   /** First backoff step; attempt n waits a random time up to base * 2^n (full jitter). Default 250 ms. */
@@ -49,35 +67,8 @@ export interface RegistryClientOptions {
   /** Only the copy command's client may ask for `push` scopes; everything else is read-only. */
   allowPush?: boolean;
   userAgent?: string;
-}
-
-export interface RegistryRequest {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
-  /** A path on the registry (`/v2/app/manifests/1.0`) or an absolute URL (an upload `Location`). */
-  url: string;
-  headers?: Record<string, string>;
-  body?: Uint8Array;
-  /** Token scope actions for the repository. Default `['pull']`. */
-  actions?: ('pull' | 'push')[];
-  signal?: AbortSignal;
-  /** Bodies larger than this are refused (`bad-response`). Default 8 MiB. */
-  maxBytes?: number;
-  /**
-   * GET only: on a 200, hand the body back unread as `stream` (blob copies), instead of
-   * buffering it. The caller must consume or destroy it. No overall time limit applies
-   * then (a 1 GB layer takes longer than `timeoutMs`); undici's idle timeouts still do.
-   */
-  stream?: boolean;
-}
-
-export interface RegistryResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  /** Where the answer finally came from, after redirects. */
-  url: URL;
-  /** With `stream: true` and a 200: the unread body (then `body` is empty). */
-  stream?: Dispatcher.ResponseData['body'];
+  /** Something the user should know that is not a failure (a skipped tag-list entry). The CLI prints it on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /** What HEAD tells about a manifest. */
@@ -90,12 +81,6 @@ export interface Manifest extends ManifestDescriptor {
   bytes: Buffer;
 }
 
-/** One entry of an index / manifest list. `platform` is `os/arch[/variant]`. */
-export interface PlatformManifest {
-  platform: string;
-  digest: string;
-  mediaType: string;
-}
 
 export interface ResolvedManifest extends ManifestDescriptor {
   /** For an index or list: its per-platform manifests. */
@@ -113,93 +98,16 @@ export interface TagPageOptions {
    * reader (the Tag Explorer's "Load more…") knows without asking for another one.
    */
   onPage?: (page: { tags: string[]; last: boolean }) => void;
+  /** A listed entry that is not a valid tag was skipped; default: the client's `onWarning`. */
+  onWarning?: (message: string) => void;
 }
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export function sha256Digest(bytes: Uint8Array): string {
   return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
 }
 
-function header(h: RegistryResponse['headers'], name: string): string | undefined {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new RegistryError('aborted', 'cancelled'));
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new RegistryError('aborted', 'cancelled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** `Retry-After: 2` or an HTTP date, in ms. https://www.rfc-editor.org/rfc/rfc9110#field.retry-after */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}
-
-/**
- * Settles when `p` does or when `signal` aborts, whichever is first. undici 7.30's
- * ProxyAgent does not notice an abort while it keeps re-dialling a proxy that closes the
- * CONNECT (it spins, and the request never settles), so the timeout is enforced here too.
- */
-function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) {
-    p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e as Error);
-      },
-    );
-  });
-}
 
 type HostAuth = { kind: 'bearer'; realm: URL; service?: string } | { kind: 'basic' };
 
@@ -214,6 +122,7 @@ type HostAuth = { kind: 'bearer'; realm: URL; service?: string } | { kind: 'basi
  */
 export class RegistryClient {
   private readonly dispatcher: Dispatcher;
+  private readonly transport: HttpTransport;
   private readonly insecure: ReadonlySet<string>;
   private readonly limit: number;
   private readonly timeoutMs: number;
@@ -236,6 +145,14 @@ export class RegistryClient {
     this.retryBaseMs = options.retryBaseMs ?? 250;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'registry-migrator';
+    this.transport = new HttpTransport({
+      dispatcher: this.dispatcher,
+      insecure: this.insecure,
+      timeoutMs: this.timeoutMs,
+      minBytesPerSecond: options.minBytesPerSecond ?? 10 * 1024,
+      speedWindowMs: options.speedWindowMs ?? this.timeoutMs,
+      userAgent: this.userAgent,
+    });
   }
 
   /**
@@ -246,146 +163,65 @@ export class RegistryClient {
   async request(repo: Repository, req: RegistryRequest): Promise<RegistryResponse> {
     const actions = req.actions ?? ['pull'];
     if (actions.includes('push') && !this.options.allowPush) throw new Error('this RegistryClient is read-only: create it with allowPush to push');
+    if (!isValidRepositoryPath(repo.path)) throw new RegistryError('invalid-repository', `${repo.host}: ${printable(repo.path)} is not a valid repository name`);
     const scope = `repository:${repo.path}:${actions.join(',')}`;
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
+    // One listener on the caller's signal for all requests that share it (abortFanout);
+    // this request's own signal is released when it settles, or when its stream closes.
+    const op = abortChild(req.signal);
+    let keep = false;
     let limiter = this.limiters.get(repo.host);
     if (!limiter) this.limiters.set(repo.host, (limiter = new Semaphore(this.limit)));
     await limiter.acquire();
     try {
       let challenged = false;
       for (let attemptNo = 0; ; attemptNo++) {
-        if (req.signal?.aborted) throw new RegistryError('aborted', 'cancelled');
-        const authorization = await this.authorizationFor(repo.host, scope, req.signal);
+        if (op.signal.aborted) throw new RegistryError('aborted', 'cancelled');
+        const authorization = await this.authorizationFor(repo.host, scope, op.signal);
         let res: RegistryResponse;
         try {
-          res = await this.send(repo.host, req, authorization);
+          res = await this.transport.send(repo.host, req, authorization, op.signal);
         } catch (e) {
           const err = e instanceof RegistryError ? e : new RegistryError('network', String(e));
           const transient = err.code === 'timeout' || err.code === 'connection-reset' || err.code === 'truncated';
           if (transient && idempotent && attemptNo < this.retries) {
-            await sleep(this.backoff(attemptNo), req.signal);
+            await sleep(this.backoff(attemptNo), op.signal);
             continue;
           }
           throw err;
         }
         if (res.status === 401 && !challenged) {
+          res.stream?.destroy();
           challenged = true;
-          await this.onChallenge(repo.host, scope, res.headers['www-authenticate'], req.signal);
+          await this.onChallenge(repo.host, scope, res.headers['www-authenticate'], op.signal);
           attemptNo--;
           continue;
         }
         if (res.status === 401) {
-          throw new RegistryError('unauthorized', `${repo.host} refused ${formatRepository(repo)} (401) ${await this.credentialHint(repo.host)}`, 401);
+          throw new RegistryError('unauthorized', `${repo.host} refused ${formatRepository(repo)} (401) ${await this.credentialHint(repo.host, actions.includes('push'))}`, 401);
         }
         const retryable = res.status === 429 || res.status === 500 || res.status === 502 || res.status === 503 || res.status === 504;
         if (retryable && idempotent && attemptNo < this.retries) {
           const after = retryAfterMs(header(res.headers, 'retry-after'));
           if (after !== undefined && after > this.maxRetryAfterMs) return res;
           // Honour Retry-After, plus jitter so parallel workers do not return in lockstep.
-          await sleep(after !== undefined ? after + Math.random() * this.retryBaseMs : this.backoff(attemptNo), req.signal);
+          await sleep(after !== undefined ? after + Math.random() * this.retryBaseMs : this.backoff(attemptNo), op.signal);
           continue;
+        }
+        if (res.stream) {
+          keep = true;
+          res.stream.once('close', () => op.release());
         }
         return res;
       }
     } finally {
       limiter.release();
+      if (!keep) op.release();
     }
   }
 
   private backoff(attemptNo: number): number {
     return Math.random() * this.retryBaseMs * 2 ** attemptNo;
-  }
-
-  /** One attempt, following redirects; `Authorization` goes only to the registry's own origin. */
-  private async send(host: string, req: RegistryRequest, authorization: string | undefined): Promise<RegistryResponse> {
-    const base = registryOrigin(host, this.insecure);
-    let url = new URL(req.url, base);
-    let method = req.method;
-    let body = req.body;
-    // Once a redirect leaves the registry's origin, no credential follows, even back.
-    let mayAuthorize = url.origin === new URL(base).origin;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.stream ? req.signal : req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    for (let hop = 0; ; hop++) {
-      const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
-      if (authorization && mayAuthorize) headers.authorization = authorization;
-      let phase: 'headers' | 'body' = 'headers';
-      try {
-        const res = await untilAborted(this.dispatcher.request({
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method,
-          headers,
-          body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-          signal,
-          // undici closes the connection after a HEAD unless told otherwise (undici#258).
-          reset: false,
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
-        }), signal);
-        const location = header(res.headers, 'location');
-        if (REDIRECTS.has(res.statusCode) && location && method !== 'POST' && method !== 'PATCH' && !(method === 'PUT' && res.statusCode !== 307 && res.statusCode !== 308)) {
-          await res.body.dump();
-          if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${url.pathname}`);
-          const next = new URL(location, url);
-          if (next.protocol !== 'https:' && !(next.protocol === 'http:' && (isLoopbackHost(next.host) || url.protocol === 'http:'))) {
-            throw new RegistryError('bad-response', `${host} redirected to a ${next.protocol} URL`);
-          }
-          if (next.origin !== url.origin) mayAuthorize = false;
-          if (res.statusCode === 303) {
-            method = 'GET';
-            body = undefined;
-          }
-          url = next;
-          continue;
-        }
-        phase = 'body';
-        if (req.stream && method === 'GET' && res.statusCode === 200) return { status: 200, headers: res.headers, body: Buffer.alloc(0), url, stream: res.body };
-        let buf: Buffer;
-        if (method === 'HEAD') {
-          await res.body.dump();
-          buf = Buffer.alloc(0);
-        } else {
-          const max = req.maxBytes ?? 8 * 1024 * 1024;
-          const chunks: Buffer[] = [];
-          let n = 0;
-          for await (const chunk of res.body as AsyncIterable<Buffer>) {
-            n += chunk.length;
-            if (n > max) {
-              res.body.destroy();
-              throw new RegistryError('bad-response', `${host}: answer for ${url.pathname} is larger than ${max} bytes`);
-            }
-            chunks.push(chunk);
-          }
-          buf = Buffer.concat(chunks, n);
-          const declared = header(res.headers, 'content-length');
-          if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== n) {
-            throw new RegistryError('truncated', `${host}: answer for ${url.pathname} ended after ${n} of ${declared} bytes`);
-          }
-        }
-        return { status: res.statusCode, headers: res.headers, body: buf, url };
-      } catch (e) {
-        throw this.transportError(e, host, url, phase, req.signal, timeout);
-      }
-    }
-  }
-
-  private transportError(e: unknown, host: string, url: URL, phase: 'headers' | 'body', user: AbortSignal | undefined, timeout: AbortSignal): RegistryError {
-    if (e instanceof RegistryError) return e;
-    if (user?.aborted) return new RegistryError('aborted', 'cancelled');
-    const code = (e as { code?: string }).code ?? '';
-    const where = `${host}${url.pathname}`;
-    if (timeout.aborted || /TIMEOUT/.test(code)) return new RegistryError('timeout', `${where}: no answer within ${this.timeoutMs / 1000} s`);
-    if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return new RegistryError('truncated', `${where}: the answer was cut short`);
-    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
-      return phase === 'body'
-        ? new RegistryError('truncated', `${where}: the connection closed in the middle of the answer`)
-        : new RegistryError('connection-reset', `${where}: the connection was reset`);
-    }
-    if (code === 'ECONNREFUSED') return new RegistryError('network', `${host}: connection refused`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RegistryError('network', `${host}: host not found`);
-    if (/CERT|SSL|TLS/i.test(code)) return new RegistryError('network', `${host}: TLS failed (${code}); for a plain-HTTP registry pass --insecure-registry ${host}`);
-    return new RegistryError('network', `${where}: ${code || (e as Error).message || String(e)}`);
   }
 
   private credentialsFor(host: string, signal?: AbortSignal): Promise<Credential | undefined> {
@@ -397,9 +233,16 @@ export class RegistryClient {
     return p;
   }
 
-  private async credentialHint(host: string): Promise<string> {
+  private async credentialHint(host: string, push = false): Promise<string> {
     const c = await this.credentialsFor(host).catch(() => undefined);
-    return c ? `with the credential from ${c.source}` : `anonymously (no credential found for ${host}; docker login ${host}, or set REGISTRY_AUTH_FILE)`;
+    return c ? `with the credential from ${c.source}` : `anonymously (${this.noCredentialHint(host, push)})`;
+  }
+
+  /** What to do about a missing credential; for a push, the explicit push variables first. */
+  private noCredentialHint(host: string, push: boolean): string {
+    const login = `docker login ${host}, or set REGISTRY_AUTH_FILE`;
+    if (!push) return `no credential found for ${host}; ${login}${host === 'ghcr.io' ? ', GH_TOKEN or GITHUB_TOKEN' : ''}`;
+    return `no push credential for ${host}: set REGISTRY_MIGRATOR_PUSH_USERNAME and REGISTRY_MIGRATOR_PUSH_PASSWORD, or ${login}${host === 'ghcr.io' ? ', or set GITHUB_TOKEN/GH_TOKEN' : ''}`;
   }
 
   private async onChallenge(host: string, scope: string, raw: string | string[] | undefined, signal?: AbortSignal): Promise<void> {
@@ -416,7 +259,7 @@ export class RegistryClient {
     if (challenges.some((c) => c.scheme === 'basic')) {
       const c = await this.credentialsFor(host, signal);
       if (!c?.username || !c.password) {
-        throw new RegistryError('unauthorized', `${host} asks for a username and password, and none was found (docker login ${host}, or set REGISTRY_AUTH_FILE)`, 401);
+        throw new RegistryError('unauthorized', `${host} asks for a username and password, and none was found (${this.noCredentialHint(host, scope.endsWith(',push'))})`, 401);
       }
       this.hostAuth.set(host, { kind: 'basic' });
       return;
@@ -489,9 +332,10 @@ export class RegistryClient {
       u.searchParams.set('scope', scope);
       if (cred?.username && cred.password) headers.authorization = 'Basic ' + Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
     }
-    const timeout = AbortSignal.timeout(this.timeoutMs);
     let status: number;
     let text: string;
+    const op = abortChild(signal);
+    const guard = new RequestGuard(op.signal, { where: `${u.host}${u.pathname}`, deadlineMs: this.timeoutMs, minBytesPerSecond: 0, windowMs: this.timeoutMs });
     try {
       const res = await this.dispatcher.request({
         origin: u.origin,
@@ -499,19 +343,25 @@ export class RegistryClient {
         method,
         headers,
         body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal: guard.signal,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
       status = res.statusCode;
       text = await res.body.text();
     } catch (e) {
-      throw this.transportError(e, u.host, new URL(u.origin + u.pathname), 'headers', signal, timeout);
+      if (guard.error) throw guard.error;
+      if (op.signal.aborted) throw new RegistryError('aborted', 'cancelled');
+      const code = (e as { code?: string }).code ?? '';
+      throw new RegistryError(code === 'ECONNREFUSED' || code === 'ENOTFOUND' ? 'network' : /TIMEOUT/.test(code) ? 'timeout' : 'network', `the token service for ${host} (${u.host}) could not be reached: ${code || (e as Error).message}`);
+    } finally {
+      guard.dispose();
+      op.release();
     }
     if (status === 401 || status === 403) {
       throw new RegistryError(
         'unauthorized',
-        cred ? `the token service for ${host} rejected the credential from ${cred.source} (${status})` : `the token service for ${host} refused an anonymous token (${status}) ${await this.credentialHint(host)}`,
+        cred ? `the token service for ${host} rejected the credential from ${cred.source} (${status})` : `the token service for ${host} refused an anonymous token (${status}): ${this.noCredentialHint(host, scope.endsWith(',push'))}`,
         status,
       );
     }
@@ -563,7 +413,7 @@ export class RegistryClient {
     const n = opts.pageSize ?? 1000;
     const maxPages = opts.maxPages ?? 1000;
     const origin = new URL(registryOrigin(repo.host, this.insecure)).origin;
-    let url: URL | undefined = new URL(`/v2/${repo.path}/tags/list?n=${n}`, origin);
+    let url: URL | undefined = new URL(tagListPath(repo, n), origin);
     const seenUrls = new Set<string>();
     const seenTags = new Set<string>();
     const what = `tags of ${formatRepository(repo)}`;
@@ -581,16 +431,25 @@ export class RegistryClient {
       if (tags !== null && tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) {
         throw new RegistryError('bad-response', `${what}: "tags" is not a list of strings`);
       }
-      const fresh = ((tags ?? []) as string[]).filter((t) => !seenTags.has(t));
-      for (const t of fresh) seenTags.add(t);
+      const fresh: string[] = [];
+      let added = 0;
+      for (const t of (tags ?? []) as string[]) {
+        if (seenTags.has(t)) continue;
+        seenTags.add(t);
+        added++;
+        // A tag outside the grammar would become a query string or a path of another
+        // repository in the URLs built from it: skip it, say so, and go on with the rest.
+        if (isValidTag(t)) fresh.push(t);
+        else (opts.onWarning ?? this.options.onWarning)?.(`${repo.host} listed ${printable(t)} as a tag of ${repo.path}; it is not a valid tag name and was skipped`);
+      }
       const next = nextLink(res.headers.link, res.url);
-      opts.onPage?.({ tags: fresh, last: !next || seenUrls.has(next.href) || fresh.length === 0 });
+      opts.onPage?.({ tags: fresh, last: !next || seenUrls.has(next.href) || added === 0 });
       if (fresh.length) yield fresh;
       if (!next) return;
       if (next.origin !== res.url.origin && next.origin !== origin) {
         throw new RegistryError('bad-response', `${what}: the next page link points to another origin (${next.origin})`);
       }
-      if (seenUrls.has(next.href) || fresh.length === 0) return;
+      if (seenUrls.has(next.href) || added === 0) return;
       url = next;
     }
   }
@@ -604,15 +463,11 @@ export class RegistryClient {
     });
   }
 
-  private manifestPath(repo: Repository, reference: string): string {
-    return `/v2/${repo.path}/manifests/${reference}`;
-  }
-
   /** HEAD a manifest: its digest from `Docker-Content-Digest`, or from the bytes of a GET when the header is missing. */
   headManifest(repo: Repository, reference: string, signal?: AbortSignal): Promise<Result<ManifestDescriptor>> {
     return attempt(async () => {
-      const what = `${formatRepository(repo)}:${reference}`;
-      const res = await this.request(repo, { method: 'HEAD', url: this.manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal });
+      const what = formatReference(repo, reference);
+      const res = await this.request(repo, { method: 'HEAD', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal });
       if (res.status !== 200) throw this.statusError(res, what, 'manifest-not-found');
       const digest = header(res.headers, 'docker-content-digest');
       const mediaType = bareMediaType(header(res.headers, 'content-type'));
@@ -628,8 +483,8 @@ export class RegistryClient {
   }
 
   private async fetchManifest(repo: Repository, reference: string, signal?: AbortSignal): Promise<Manifest> {
-    const what = `${formatRepository(repo)}:${reference}`;
-    const res = await this.request(repo, { method: 'GET', url: this.manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal, maxBytes: 4 * 1024 * 1024 });
+    const what = formatReference(repo, reference);
+    const res = await this.request(repo, { method: 'GET', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal, maxBytes: 4 * 1024 * 1024 });
     if (res.status !== 200) throw this.statusError(res, what, 'manifest-not-found');
     const digest = sha256Digest(res.body);
     if (reference.startsWith('sha256:') && digest !== reference) {
@@ -659,41 +514,4 @@ export class RegistryClient {
       return { ...head.value, platforms: parsePlatforms(m.bytes) };
     });
   }
-}
-
-/** The mediaType a manifest says it has, for registries that send `application/json`. */
-function sniffMediaType(bytes: Buffer): string | undefined {
-  try {
-    const j = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown; manifests?: unknown };
-    if (typeof j.mediaType === 'string') return j.mediaType;
-    return Array.isArray(j.manifests) ? OCI_INDEX : OCI_MANIFEST;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The entries of an index / list as `os/arch[/variant]`. Entries without a platform, or
- * repeated platforms (attestations are `unknown/unknown`), get `#2`, `#3`… so each key is unique.
- */
-export function parsePlatforms(bytes: Buffer): PlatformManifest[] {
-  let j: { manifests?: unknown };
-  try {
-    j = JSON.parse(bytes.toString('utf8')) as typeof j;
-  } catch {
-    throw new RegistryError('bad-response', 'an index that is not JSON');
-  }
-  if (!Array.isArray(j.manifests)) throw new RegistryError('bad-response', 'an index without "manifests"');
-  const out: PlatformManifest[] = [];
-  const count = new Map<string, number>();
-  for (const m of j.manifests as { digest?: unknown; mediaType?: unknown; platform?: { os?: string; architecture?: string; variant?: string } }[]) {
-    if (!m || typeof m.digest !== 'string') continue;
-    const p = m.platform;
-    let key = p?.os && p.architecture ? `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}` : 'unknown';
-    const n = (count.get(key) ?? 0) + 1;
-    count.set(key, n);
-    if (n > 1) key += `#${n}`;
-    out.push({ platform: key, digest: m.digest, mediaType: typeof m.mediaType === 'string' ? m.mediaType : '' });
-  }
-  return out;
 }

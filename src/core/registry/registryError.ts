@@ -1,6 +1,7 @@
 /** What went wrong, as a stable code that callers (CLI, tree view) match on. */
 export type RegistryErrorCode =
   | 'invalid-repository'
+  | 'invalid-reference' // a tag or digest outside the grammar (from a tag list, a flag, a manifest)
   | 'unauthorized' // 401 after authenticating, or no usable challenge
   | 'forbidden' // 403
   | 'repository-not-found' // 404 NAME_UNKNOWN

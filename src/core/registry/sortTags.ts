@@ -65,6 +65,16 @@ function naturalCompare(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
+/** `1.2.3`, `v1.2.3-rc.1`, `1.2.3+build`: a semantic version (https://semver.org), optional `v`. */
+export function isSemverTag(tag: string): boolean {
+  return /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(tag);
+}
+
+/** A version-like tag, as sortTags orders them (`1.2`, `v1.2.3`, `3.9-alpine`). */
+export function isVersionTag(tag: string): boolean {
+  return parseVersion(tag) !== undefined;
+}
+
 /** Ascending-by-preference comparator for Array.sort: newest version first. */
 export function compareTags(a: string, b: string): number {
   const va = parseVersion(a);

@@ -2,6 +2,7 @@ import { isIndexMediaType } from './mediaTypes';
 import { type ManifestDescriptor, type PlatformManifest, type RegistryClient, type Repository, formatRepository, parsePlatforms } from './registryClient';
 import type { RegistryError, Result } from './registryError';
 import { sortTags } from './sortTags';
+import { type TagSelection, tagPredicate } from './tagSelection';
 
 export type ParityStatus = 'identical' | 'missing' | 'different' | 'only-in-new' | 'error';
 export type PlatformStatus = 'identical' | 'different' | 'missing' | 'only-in-new';
@@ -46,8 +47,8 @@ export interface VerifyReport {
   summary: VerifySummary;
 }
 
-export interface VerifyOptions {
-  /** Only tags matching this (on either side). */
+export interface VerifyOptions extends TagSelection {
+  /** Only tags matching this (on either side); `since` and `semver` narrow further. */
   tags?: RegExp;
   /** Tags compared at once. Default 16. */
   concurrency?: number;
@@ -152,8 +153,7 @@ export async function verifyRepositories(client: RegistryClient, oldRepo: Reposi
   else if (newTags.error.code === 'repository-not-found') summary.newRepositoryMissing = true;
   else newFailure = newTags.error;
 
-  const filter = opts.tags;
-  const keep = (t: string) => !filter || filter.test(t);
+  const keep = tagPredicate(opts);
   const oldSet = new Set(oldTags.value.filter(keep));
   const newSet = new Set(newList.filter(keep));
   const tags = sortTags(new Set([...oldSet, ...newSet]));

@@ -1,0 +1,271 @@
+import { Transform, pipeline } from 'stream';
+import type { Readable } from 'stream';
+import type { Dispatcher } from 'undici';
+
+import { isLoopbackHost, registryOrigin } from './hosts';
+import { RegistryError } from './registryError';
+import { printable } from './registryPaths';
+import { RequestGuard } from './requestGuard';
+
+export interface RegistryRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A path on the registry (`/v2/app/manifests/1.0`, built by registryPaths) or an absolute URL (an upload `Location`). */
+  url: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Token scope actions for the repository. Default `['pull']`. */
+  actions?: ('pull' | 'push')[];
+  signal?: AbortSignal;
+  /** Bodies larger than this are refused (`bad-response`). Default 8 MiB. */
+  maxBytes?: number;
+  /**
+   * GET only: on a 200, hand the body back unread as `stream` (blob copies), instead of
+   * buffering it. The caller must consume or destroy it. No overall deadline applies to
+   * the body then (a 1 GB layer takes longer than `timeoutMs`); the minimum speed does.
+   */
+  stream?: boolean;
+}
+
+export interface RegistryResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** Where the answer finally came from, after redirects. */
+  url: URL;
+  /** With `stream: true` and a 200: the unread body (then `body` is empty). */
+  stream?: Readable;
+}
+
+export interface TransportOptions {
+  dispatcher: Dispatcher;
+  insecure: ReadonlySet<string>;
+  timeoutMs: number;
+  minBytesPerSecond: number;
+  speedWindowMs: number;
+  userAgent: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export function header(h: RegistryResponse['headers'], name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new RegistryError('aborted', 'cancelled'));
+      return;
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new RegistryError('aborted', 'cancelled'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** `Retry-After: 2` or an HTTP date, in ms. https://www.rfc-editor.org/rfc/rfc9110#field.retry-after */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+/**
+ * Settles when `p` does or when `signal` aborts, whichever is first. undici 7.30's
+ * ProxyAgent does not notice an abort while it keeps re-dialling a proxy that closes the
+ * CONNECT (it spins, and the request never settles), so the timeout is enforced here too.
+ */
+function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
+
+/**
+ * One attempt of one registry request over the injected Dispatcher: redirects (credentials
+ * only to the registry's own origin), the size cap, Content-Length checks, the deadline and
+ * the minimum body speed (RequestGuard), and undici's failures as RegistryErrors.
+ */
+export class HttpTransport {
+  constructor(private readonly o: TransportOptions) {}
+
+  /** `signal` is the operation's own (abortFanout), never the caller's directly. */
+  async send(host: string, req: RegistryRequest, authorization: string | undefined, signal: AbortSignal): Promise<RegistryResponse> {
+    const base = registryOrigin(host, this.o.insecure);
+    let url = new URL(req.url, base);
+    // A relative path must reach the registry exactly as built (registryPaths): no dot
+    // segment resolved away, no query or fragment smuggled in by a name.
+    if (req.url.startsWith('/') && url.pathname + url.search !== req.url) {
+      throw new RegistryError('invalid-reference', `${host}: refusing to request ${printable(req.url)}: the URL parser changes it to ${printable(url.pathname + url.search)}`);
+    }
+    let method = req.method;
+    let body = req.body;
+    // Credentials go only to the registry's own origin: not to an absolute URL elsewhere
+    // (an upload Location on another host), and once a redirect leaves, not even back.
+    let mayAuthorize = url.origin === new URL(base).origin;
+    const { timeoutMs, minBytesPerSecond, speedWindowMs } = this.o;
+    // An upload must keep the minimum speed too: its deadline grows with its size.
+    const sendMs = body && minBytesPerSecond > 0 ? Math.ceil((body.byteLength / minBytesPerSecond) * 1000) : 0;
+    const guard = new RequestGuard(signal, {
+      where: `${host}${url.pathname}`,
+      deadlineMs: req.stream ? undefined : timeoutMs + sendMs,
+      // A streamed answer's headers still get `timeoutMs`.
+      headersDeadlineMs: req.stream ? timeoutMs + sendMs : undefined,
+      minBytesPerSecond,
+      windowMs: speedWindowMs,
+    });
+    let handedOver = false;
+    try {
+      for (let hop = 0; ; hop++) {
+        const headers: Record<string, string> = { 'user-agent': this.o.userAgent, ...req.headers };
+        if (authorization && mayAuthorize) headers.authorization = authorization;
+        let phase: 'headers' | 'body' = 'headers';
+        try {
+          const res = await untilAborted(this.o.dispatcher.request({
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method,
+            headers,
+            body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+            signal: guard.signal,
+            // undici closes the connection after a HEAD unless told otherwise (undici#258).
+            reset: false,
+            headersTimeout: timeoutMs + sendMs,
+            bodyTimeout: timeoutMs,
+          }), guard.signal);
+          const location = header(res.headers, 'location');
+          if (REDIRECTS.has(res.statusCode) && location && method !== 'POST' && method !== 'PATCH' && method !== 'DELETE' && !(method === 'PUT' && res.statusCode !== 307 && res.statusCode !== 308)) {
+            await res.body.dump();
+            if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${url.pathname}`);
+            let next: URL;
+            try {
+              next = new URL(location, url);
+            } catch {
+              throw new RegistryError('bad-response', `${host}: a redirect to ${printable(location)}, which is not a URL`);
+            }
+            if (next.protocol !== 'https:' && !(next.protocol === 'http:' && (isLoopbackHost(next.host) || url.protocol === 'http:'))) {
+              throw new RegistryError('bad-response', `${host} redirected to a ${next.protocol} URL`);
+            }
+            if (next.origin !== url.origin) mayAuthorize = false;
+            if (res.statusCode === 303) {
+              method = 'GET';
+              body = undefined;
+            }
+            url = next;
+            continue;
+          }
+          phase = 'body';
+          guard.startBody();
+          if (req.stream && method === 'GET' && res.statusCode === 200) {
+            handedOver = true;
+            return { status: 200, headers: res.headers, body: Buffer.alloc(0), url, stream: this.counted(res.body, guard) };
+          }
+          let buf: Buffer;
+          if (method === 'HEAD') {
+            await res.body.dump();
+            buf = Buffer.alloc(0);
+          } else {
+            const max = req.maxBytes ?? 8 * 1024 * 1024;
+            const chunks: Buffer[] = [];
+            let n = 0;
+            for await (const chunk of res.body as AsyncIterable<Buffer>) {
+              n += chunk.length;
+              guard.count(chunk.length);
+              if (n > max) {
+                res.body.destroy();
+                throw new RegistryError('bad-response', `${host}: answer for ${url.pathname} is larger than ${max} bytes`);
+              }
+              chunks.push(chunk);
+            }
+            buf = Buffer.concat(chunks, n);
+            const declared = header(res.headers, 'content-length');
+            if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== n) {
+              throw new RegistryError('truncated', `${host}: answer for ${url.pathname} ended after ${n} of ${declared} bytes`);
+            }
+          }
+          return { status: res.statusCode, headers: res.headers, body: buf, url };
+        } catch (e) {
+          throw this.transportError(e, host, url, phase, signal, guard);
+        }
+      }
+    } finally {
+      if (!handedOver) guard.dispose();
+    }
+  }
+
+  /** The body as handed to the caller: counted for the speed check; the guard ends with it. */
+  private counted(body: Readable, guard: RequestGuard): Readable {
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        guard.count(chunk.length);
+        cb(null, chunk);
+      },
+    });
+    guard.failed = (e) => counter.destroy(e);
+    pipeline(body, counter, () => guard.dispose());
+    return counter;
+  }
+
+  private transportError(e: unknown, host: string, url: URL, phase: 'headers' | 'body', op: AbortSignal, guard: RequestGuard): RegistryError {
+    if (e instanceof RegistryError) return e;
+    if (guard.error) return guard.error;
+    if (op.aborted) return new RegistryError('aborted', 'cancelled');
+    const code = (e as { code?: string }).code ?? '';
+    const where = `${host}${url.pathname}`;
+    if (/TIMEOUT/.test(code)) return new RegistryError('timeout', `${where}: no answer within ${this.o.timeoutMs / 1000} s`);
+    if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return new RegistryError('truncated', `${where}: the answer was cut short`);
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
+      return phase === 'body'
+        ? new RegistryError('truncated', `${where}: the connection closed in the middle of the answer`)
+        : new RegistryError('connection-reset', `${where}: the connection was reset`);
+    }
+    if (code === 'ECONNREFUSED') return new RegistryError('network', `${host}: connection refused`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new RegistryError('network', `${host}: host not found`);
+    if (/CERT|SSL|TLS/i.test(code)) return new RegistryError('network', `${host}: TLS failed (${code}); for a plain-HTTP registry pass --insecure-registry ${host}`);
+    return new RegistryError('network', `${where}: ${code || (e as Error).message || String(e)}`);
+  }
+}

@@ -1,0 +1,118 @@
+import { RegistryError } from './registryError';
+
+/**
+ * The deadlines of one attempt of one request.
+ *
+ * Why: undici's idle timeouts fire only when nothing arrives for a while, so a registry
+ * (or a proxy) that drips one byte a second kept a `copy` busy for days. An attempt now
+ * ends, with a RegistryError that callers retry like a reset, when
+ *  - it has not finished within `deadlineMs` (everything but a streamed blob body), or
+ *  - its body is slower than `minBytesPerSecond` over any `windowMs` (a streamed blob
+ *    body, which has no overall deadline because a 1 GiB layer on a slow link may
+ *    rightly take an hour; at 10 KiB/s it has to keep moving).
+ */
+export interface GuardOptions {
+  /** `registry.example/v2/app/blobs/…`, for messages. */
+  where: string;
+  /** The whole attempt (connect, headers, body) must be done by then; undefined: no overall limit. */
+  deadlineMs?: number;
+  /** The headers must have arrived by then (a streamed answer's only overall limit). */
+  headersDeadlineMs?: number;
+  /** 0 turns the speed check off. */
+  minBytesPerSecond: number;
+  windowMs: number;
+}
+
+export class RequestGuard {
+  private readonly controller = new AbortController();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private headersTimer: NodeJS.Timeout | undefined;
+  private failure: RegistryError | undefined;
+  private bytes = 0;
+  /** Cumulative byte counts, one per tick, for the sliding window. */
+  private samples: number[] = [];
+  private readonly onParentAbort: () => void;
+  private onFail: ((e: RegistryError) => void) | undefined;
+
+  constructor(
+    private readonly parent: AbortSignal,
+    private readonly opts: GuardOptions,
+  ) {
+    this.onParentAbort = () => this.controller.abort(parent.reason);
+    if (parent.aborted) this.controller.abort(parent.reason);
+    else parent.addEventListener('abort', this.onParentAbort, { once: true });
+    if (opts.deadlineMs !== undefined) {
+      const ms = opts.deadlineMs;
+      this.timers.push(setTimeout(() => this.fail(new RegistryError('timeout', `${opts.where}: no complete answer within ${seconds(ms)}`)), ms));
+    }
+    if (opts.headersDeadlineMs !== undefined) {
+      const ms = opts.headersDeadlineMs;
+      this.headersTimer = setTimeout(() => this.fail(new RegistryError('timeout', `${opts.where}: no answer within ${seconds(ms)}`)), ms);
+    }
+  }
+
+  /** What undici is given: aborted by the caller, the deadline or the speed check. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Why the guard ended the attempt, if it did (undefined: the caller aborted, or nothing happened). */
+  get error(): RegistryError | undefined {
+    return this.failure;
+  }
+
+  /** Called when the guard fails, e.g. to destroy a body stream that the caller is reading. */
+  set failed(f: (e: RegistryError) => void) {
+    this.onFail = f;
+  }
+
+  /** The body starts arriving: from now on it must keep `minBytesPerSecond` over each window. */
+  startBody(): void {
+    if (this.headersTimer) clearTimeout(this.headersTimer);
+    const { minBytesPerSecond, windowMs, where } = this.opts;
+    if (minBytesPerSecond <= 0 || this.failure) return;
+    const tick = Math.max(10, Math.floor(windowMs / 10));
+    const ticksPerWindow = Math.max(1, Math.round(windowMs / tick));
+    this.samples = [this.bytes];
+    const t = setInterval(() => {
+      this.samples.push(this.bytes);
+      if (this.samples.length <= ticksPerWindow) return;
+      this.samples.shift();
+      const got = this.bytes - this.samples[0];
+      const need = (minBytesPerSecond * windowMs) / 1000;
+      if (got < need) {
+        this.fail(new RegistryError('timeout', `${where}: too slow: ${got} bytes in the last ${seconds(windowMs)}, below the minimum ${formatSpeed(minBytesPerSecond)} (--min-speed)`));
+      }
+    }, tick);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  count(n: number): void {
+    this.bytes += n;
+  }
+
+  /** The body was read and the attempt is over: stop every timer, drop the listener. */
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.length = 0;
+    if (this.headersTimer) clearTimeout(this.headersTimer);
+    this.parent.removeEventListener('abort', this.onParentAbort);
+  }
+
+  private fail(e: RegistryError): void {
+    if (this.failure || this.controller.signal.aborted) return;
+    this.failure = e;
+    this.controller.abort(e);
+    this.onFail?.(e);
+    this.dispose();
+  }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatSpeed(bytesPerSecond: number): string {
+  return bytesPerSecond >= 1024 ? `${+(bytesPerSecond / 1024).toFixed(1)} KiB/s` : `${bytesPerSecond} B/s`;
+}
