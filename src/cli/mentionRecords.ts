@@ -12,6 +12,8 @@ export interface MentionRecord {
   endColumn: number;
   text: string;
   kind: string;
+  /** Set for an OCI artifact (a Helm chart at oci://, a Tekton bundle…). */
+  artifact: string | null;
   deprecated: boolean;
   rule: string | null;
   severity: string | null;
@@ -36,7 +38,8 @@ export function mentionRecords(files: readonly ScannedFile[], all: boolean): Men
   for (const f of files) {
     const { mentions, findings } = f.analysis;
     const byMention = new Map<ImageMention, Finding>(findings.map((x) => [x.mention, x]));
-    const chosen = all ? mentions : mentions.filter((m) => byMention.has(m));
+    const noteOf = new Map<ImageMention, Finding>((f.analysis.notes ?? []).map((x) => [x.mention, x]));
+    const chosen = all ? mentions : mentions.filter((m) => byMention.has(m) || noteOf.has(m));
     if (chosen.length === 0) continue;
     const index = new LineIndex(f.text);
     const at = (s: Span) => {
@@ -46,17 +49,19 @@ export function mentionRecords(files: readonly ScannedFile[], all: boolean): Men
     };
     for (const m of chosen) {
       const finding = byMention.get(m);
+      const note = noteOf.get(m);
       const pos = at(m.span);
       out.push({
         file: f.file.rel,
         ...pos,
         text: m.text,
         kind: m.kind,
+        artifact: m.artifact ?? null,
         deprecated: Boolean(finding),
-        rule: finding?.rule.id ?? null,
-        severity: finding?.severity ?? null,
-        message: finding?.message ?? null,
-        newName: finding?.newName ?? null,
+        rule: (finding ?? note)?.rule.id ?? null,
+        severity: finding?.severity ?? (note ? 'note' : null),
+        message: (finding ?? note)?.message ?? null,
+        newName: (finding ?? note)?.newName ?? null,
         replacement: finding?.replacement ?? null,
         skipped: m.skipped ?? null,
         parts: m.parts

@@ -3,7 +3,7 @@ import type { Command } from '../command';
 import { EXIT } from '../io';
 import { mentionRecords } from '../mentionRecords';
 import { toSarif } from '../sarif';
-import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace } from '../workspaceScan';
+import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace, skipCounts, skipSummary } from '../workspaceScan';
 
 const usage = `Usage: registry-migrator scan [paths…] [options]
 
@@ -39,7 +39,7 @@ export const scanCommand: Command = {
     const records = mentionRecords(ws.scanned, all);
     const deprecated = records.filter((r) => r.deprecated);
     if (format === 'json') {
-      io.out(JSON.stringify({ mentions: records, skippedFiles: ws.skipped, ruleProblems: ws.ruleProblems.map(({ name: _n, ...p }) => p) }, null, 2) + '\n');
+      io.out(JSON.stringify({ mentions: records, filesScanned: ws.fileCount, skipped: skipCounts(ws.skipped), skippedFiles: ws.skipped, ruleProblems: ws.ruleProblems.map(({ name: _n, ...p }) => p) }, null, 2) + '\n');
     } else if (format === 'sarif') {
       io.out(JSON.stringify(toSarif(records, ws.ruleSet.rules, '0.1.0'), null, 2) + '\n');
     } else {
@@ -47,15 +47,18 @@ export const scanCommand: Command = {
       for (const r of records) {
         const where = `${r.file}:${r.line}:${r.column}`;
         if (r.deprecated) io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
+        else if (r.severity === 'note') io.out(`${where}  note  ${r.message}  [${r.rule}]\n`);
         else if (r.skipped) io.out(`${where}  skipped  ${r.text}: ${r.skipped}\n`);
         else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
       }
       const files = new Set(deprecated.map((r) => r.file)).size;
+      const skippedText = skipSummary(ws.skipped);
+      const tail = `${ws.fileCount} file${ws.fileCount === 1 ? '' : 's'} scanned${skippedText ? `; not read: ${skippedText}` : ''}.`;
       const fixable = deprecated.filter((r) => r.replacement !== null).length;
       io.out(
         deprecated.length
-          ? `\n${deprecated.length} deprecated reference${deprecated.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${ws.fileCount} files scanned.\n`
-          : `No deprecated image references; ${ws.fileCount} files scanned.\n`,
+          ? `\n${deprecated.length} deprecated reference${deprecated.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${tail}\n`
+          : `No deprecated image references; ${tail}\n`,
       );
     }
     if (ws.ruleProblems.length) return EXIT.usage;
