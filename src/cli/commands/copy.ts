@@ -33,7 +33,7 @@ credential: REGISTRY_MIGRATOR_PUSH_USERNAME and REGISTRY_MIGRATOR_PUSH_PASSWORD,
 `;
 
 /** The explicit push credential from the environment, for the destination host only. */
-function pushCredentials(env: NodeJS.ProcessEnv, host: string): CredentialProvider | undefined {
+export function pushCredentials(env: NodeJS.ProcessEnv, host: string): CredentialProvider | undefined {
   const username = env.REGISTRY_MIGRATOR_PUSH_USERNAME;
   const password = env.REGISTRY_MIGRATOR_PUSH_PASSWORD;
   if (!username || !password) return undefined;

@@ -3,6 +3,7 @@ import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
 
 import { type CredentialProvider, chainCredentialProviders, fileCredentials, githubTokenCredentials } from './credentials';
 import { RegistryClient } from './registryClient';
+import type { RegistryRequestHooks } from './requestHooks';
 
 export interface DefaultClientOptions {
   env: NodeJS.ProcessEnv;
@@ -15,6 +16,8 @@ export interface DefaultClientOptions {
   githubToken?: boolean;
   timeoutMs?: number;
   allowPush?: boolean;
+  /** Pacing around each request (sync's per-host limiter). */
+  hooks?: RegistryRequestHooks;
 }
 
 /**
@@ -45,6 +48,7 @@ export function createDefaultRegistryClient(opts: DefaultClientOptions): { clien
     maxConcurrencyPerHost: opts.concurrency,
     timeoutMs: opts.timeoutMs,
     allowPush: opts.allowPush,
+    hooks: opts.hooks,
   });
   // destroy, not close: close() waits for requests that a misbehaving proxy may never finish.
   return { client, dispatcher, close: () => dispatcher.destroy() };

@@ -7,6 +7,7 @@ import { hostnameOf, isLoopbackHost, isPrivateAddress, registryOrigin } from './
 import { nextLink } from './linkHeader';
 import { MANIFEST_ACCEPT, bareMediaType, isIndexMediaType, OCI_INDEX, OCI_MANIFEST } from './mediaTypes';
 import { RegistryError, type RegistryErrorCode, type Result, attempt } from './registryError';
+import type { RegistryRequestHooks } from './requestHooks';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
 /** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
@@ -49,6 +50,8 @@ export interface RegistryClientOptions {
   /** Only the copy command's client may ask for `push` scopes; everything else is read-only. */
   allowPush?: boolean;
   userAgent?: string;
+  /** Pacing around each attempt (the sync engine's per-host and rate-limit limiter). */
+  hooks?: RegistryRequestHooks;
 }
 
 export interface RegistryRequest {
@@ -257,9 +260,12 @@ export class RegistryClient {
         if (req.signal?.aborted) throw new RegistryError('aborted', 'cancelled');
         const authorization = await this.authorizationFor(repo.host, scope, req.signal);
         let res: RegistryResponse;
+        const sent = await this.options.hooks?.beforeSend(repo.host, req.method, req.url, req.signal);
         try {
           res = await this.send(repo.host, req, authorization);
+          sent?.(res);
         } catch (e) {
+          sent?.();
           const err = e instanceof RegistryError ? e : new RegistryError('network', String(e));
           const transient = err.code === 'timeout' || err.code === 'connection-reset' || err.code === 'truncated';
           if (transient && idempotent && attemptNo < this.retries) {
