@@ -35,7 +35,7 @@ interface HostState {
   countedInflight: number;
   queue: (() => void)[];
   nextAt: number;
-  /** Requests that count, left in the budget as last announced (minus those sent since). */
+  /** Requests that count, left in the budget: as last announced, minus those sent since that are not in it yet. */
   budget?: number;
   windowMs?: number;
   pausedUntil: number;
@@ -50,21 +50,6 @@ export function parseRateLimitHeader(v: string | string[] | undefined): { n: num
   return { n: Number(m[1]), windowMs: m[2] ? Number(m[2]) * 1000 : undefined };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RegistryError('aborted', 'cancelled'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new RegistryError('aborted', 'cancelled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * Per-host pacing for a sync: at most `concurrency` requests in flight, at most
  * `requestsPerSecond`, and Docker Hub's pull budget kept. Docker Hub sends
@@ -76,6 +61,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export class RateLimiter implements RegistryRequestHooks {
   private readonly hosts = new Map<string, HostState>();
+  /** One abort listener per signal, however many requests wait on it (a sync has hundreds). */
+  private readonly waiters = new WeakMap<AbortSignal, Set<() => void>>();
 
   constructor(private readonly options: RateLimiterOptions) {}
 
@@ -86,6 +73,33 @@ export class RateLimiter implements RegistryRequestHooks {
       this.hosts.set(host, s);
     }
     return s;
+  }
+
+  private sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new RegistryError('aborted', 'cancelled'));
+      let set: Set<() => void> | undefined;
+      const cancel = () => {
+        clearTimeout(t);
+        reject(new RegistryError('aborted', 'cancelled'));
+      };
+      const t = setTimeout(() => {
+        set?.delete(cancel);
+        resolve();
+      }, ms);
+      if (signal) {
+        set = this.waiters.get(signal);
+        if (!set) {
+          const mine = new Set<() => void>();
+          this.waiters.set(signal, (set = mine));
+          signal.addEventListener('abort', () => {
+            for (const c of mine) c();
+            mine.clear();
+          }, { once: true });
+        }
+        set.add(cancel);
+      }
+    });
   }
 
   stats(): HostRateStats[] {
@@ -106,10 +120,10 @@ export class RateLimiter implements RegistryRequestHooks {
         if (s.pausedUntil > now) {
           const wait = s.pausedUntil - now;
           if (wait > this.options.maxWaitMs) break;
-          await sleep(wait, signal);
+          await this.sleep(wait, signal);
           continue;
         }
-        if (counted && s.budget !== undefined && s.budget - s.countedInflight <= this.options.reserve) {
+        if (counted && s.budget !== undefined && s.budget <= this.options.reserve) {
           // Out of budget (as far as we know): pause this host for a window from now.
           const windowMs = s.windowMs ?? this.options.defaultWindowMs ?? 60_000;
           s.pausedUntil = now + windowMs;
@@ -124,7 +138,7 @@ export class RateLimiter implements RegistryRequestHooks {
           const gap = 1000 / limits.requestsPerSecond;
           const at = Math.max(now, s.nextAt);
           s.nextAt = at + gap;
-          if (at > now) await sleep(at - now, signal);
+          if (at > now) await this.sleep(at - now, signal);
         }
         break;
       }

@@ -186,7 +186,18 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
   if (withReferrers) {
     // A referrer tag whose digest is not a chosen tag's may refer to a platform of a chosen
     // index: only then are those indexes read (an index that was copied is known already).
-    const unresolved = referrerTags.filter((t) => !subjects.has(referrerSubject(t)!));
+    let unresolved = referrerTags.filter((t) => !subjects.has(referrerSubject(t)!));
+    // Those the new side lists and has with the same digest need nothing, whoever they refer to:
+    // a run with nothing to do reads no index for them.
+    await pool(unresolved.filter((t) => atNew.has(t)), concurrency, async (t) => {
+      const [s, d] = await Promise.all([source.headManifest(from, t, signal), destination.headManifest(to, t, signal)]);
+      if (s.ok && d.ok && s.value.digest === d.value.digest) {
+        const r: SyncTagResult = { tag: t, status: 'identical', old: s.value.digest, new: d.value.digest, mediaType: s.value.mediaType, referrerOf: { digest: referrerSubject(t)! } };
+        results.set(t, r);
+        opts.onTag?.(pair, r);
+      }
+    });
+    unresolved = unresolved.filter((t) => !results.has(t));
     if (unresolved.length) {
       await pool(indexTags.filter((x) => !copiedSubjects.has(x.digest)), concurrency, async (x) => {
         try {
@@ -219,6 +230,7 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
       report.warnings.push(...api.errors);
     }
     for (const r of results.values()) {
+      if (r.referrerOf && !r.referrerOf.tag && subjects.has(r.referrerOf.digest)) r.referrerOf.tag = subjects.get(r.referrerOf.digest);
       if (!r.referrerOf?.tag) continue;
       const owner = results.get(r.referrerOf.tag);
       if (owner && owner !== r) owner.referrers = [...(owner.referrers ?? []), r.tag];
