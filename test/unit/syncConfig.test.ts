@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 
 import { parseSemverRange, satisfiesRange } from '../../src/core/sync/semverRange';
 import { parseShard, parseSyncConfig } from '../../src/core/sync/syncConfig';
@@ -196,5 +198,15 @@ describe('shards and merged reports', () => {
     assert.deepStrictEqual(parseRateLimitHeader(['76;w=21600']), { n: 76, windowMs: 21600000 });
     assert.deepStrictEqual(parseRateLimitHeader('5'), { n: 5, windowMs: undefined });
     assert.strictEqual(parseRateLimitHeader('abc'), undefined);
+  });
+});
+
+describe('the shipped example config', () => {
+  it('examples/workflows/.registry-sync.yaml is valid', () => {
+    const file = path.resolve(__dirname, '../../../examples/workflows/.registry-sync.yaml');
+    const { config, problems } = parseSyncConfig(fs.readFileSync(file, 'utf8'), file);
+    assert.deepStrictEqual(problems, []);
+    assert.strictEqual(config?.pairs.length, 3);
+    assert.deepStrictEqual(config?.defaults.hosts['docker.io'], { requestsPerSecond: 5, concurrency: 4 });
   });
 });
