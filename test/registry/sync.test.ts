@@ -220,7 +220,7 @@ sync:
     assert.match(one.out, /no report for shard 2/);
   });
 
-  it('a rate-limited host (Docker Hub headers, 429 past the budget): sync slows down and is never refused; a plain copy is', async function () {
+  it('a rate-limited host (Docker Hub headers, 429 past the budget): sync slows down and is never refused; unpaced requests are', async function () {
     const cfg = path.join(dir, 'rl.yaml');
     fs.writeFileSync(cfg, `defaults:\n  concurrency: 8\nsync:\n  - old: ${rl.host}/src/app-rl\n    new: ${dst.host}/dst/app-rl\n`);
     rl.reset();
@@ -234,10 +234,13 @@ sync:
     assert.strictEqual(host.limit, 5);
     assert.ok(host.lowestRemaining !== undefined && host.lowestRemaining <= 2);
     for (const [tag, img] of Object.entries(rlTags)) assert.strictEqual(await digestAt({ host: dst.host, path: 'dst/app-rl' }, tag), img.digest);
-    // The same work without the limiter runs into the budget: the proxy does bite.
-    rl.reset();
-    await cli(['copy', `${rl.host}/src/app-rl`, `${dst.host}/dst/app-rl-copy`]);
-    assert.ok(rl.refused() > 0, 'copy (no limiter) was refused at least once');
+    // The same GETs without the limiter run into the budget: the proxy does bite.
+    rl.reset(5, 30);
+    const plain = new RegistryClient({ dispatcher: agent, retries: 0 });
+    const got = await Promise.all(Object.keys(rlTags).slice(0, 8).map((t) => plain.getManifest({ host: rl.host, path: 'src/app-rl' }, t)));
+    assert.strictEqual(got.filter((g) => !g.ok && g.error.code === 'rate-limited').length, 3, 'unpaced: 8 GETs against a budget of 5');
+    assert.strictEqual(rl.refused(), 3);
+    rl.reset(5, 1);
   });
 
   it('notice: the table says what the registries say (digests, platforms, at the new home or not)', async function () {

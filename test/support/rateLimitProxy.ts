@@ -15,8 +15,8 @@ export interface RateLimitProxy {
   requests: { method: string; url: string; status: number }[];
   /** 429s sent. */
   refused(): number;
-  /** Start a fresh window (between test cases). */
-  reset(): void;
+  /** Start a fresh window (between test cases), optionally with another budget and window. */
+  reset(budget?: number, windowSeconds?: number): void;
   close(): Promise<void>;
 }
 
@@ -73,7 +73,9 @@ export async function startRateLimitProxy(upstream: string, budget: number, wind
     host: `127.0.0.1:${port}`,
     requests,
     refused: () => refused,
-    reset: () => {
+    reset: (b?: number, w?: number) => {
+      if (b !== undefined) budget = b;
+      if (w !== undefined) windowSeconds = w;
       windowStart = 0;
       used = 0;
       refused = 0;

@@ -21,6 +21,8 @@ export interface SyncClients {
 export interface SyncRunOptions {
   /** Report drift and write nothing. */
   check?: boolean;
+  /** With `check`: also count what copying the missing tags would send (manifests read, blobs HEADed at the new side), in `stats`. */
+  plan?: boolean;
   shard?: { index: number; count: number };
   signal?: AbortSignal;
   /** Each tag as it is settled (the Tag Explorer turns its node "identical" from this). */
@@ -88,7 +90,7 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
   const finish = (results: SyncTagResult[], onlyInNew: number, api: number, stats?: PairReport['stats']) => {
     report.results = results;
     report.summary = summarizePair(results, onlyInNew, api);
-    if (stats && !check) report.stats = stats;
+    if (stats && (!check || opts.plan)) report.stats = stats;
     report.seconds = (Date.now() - t0) / 1000;
     return report;
   };
@@ -151,6 +153,10 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
       }
       if (check) {
         r.status = 'missing';
+        if (opts.plan) {
+          const m = await session.copyManifest(s.value.digest, tag);
+          for (const c of m.children) if (!referrerOf) subjects.set(c.digest, tag);
+        }
         return r;
       }
       const m = await session.copyManifest(s.value.digest, tag);
