@@ -45,7 +45,7 @@ ghcr.io only) GITHUB_TOKEN or GH_TOKEN. Tokens are asked for pull,push on NEW_RE
 `;
 
 /** The explicit push credential from the environment, for the destination host only. */
-function pushCredentials(env: NodeJS.ProcessEnv, host: string): CredentialProvider | undefined {
+export function pushCredentials(env: NodeJS.ProcessEnv, host: string): CredentialProvider | undefined {
   const username = env.REGISTRY_MIGRATOR_PUSH_USERNAME;
   const password = env.REGISTRY_MIGRATOR_PUSH_PASSWORD;
   if (!username || !password) return undefined;

@@ -1,7 +1,9 @@
 import type { Command } from '../command';
 import { copyCommand } from './copy';
 import { fixCommand } from './fix';
+import { noticeCommand } from './notice';
 import { scanCommand } from './scan';
+import { syncCommand } from './sync';
 import { tagsCommand } from './tags';
 import { verifyCommand } from './verify';
 
@@ -13,4 +15,6 @@ export const commands: Record<string, Command> = {
   tags: tagsCommand,
   verify: verifyCommand,
   copy: copyCommand,
+  sync: syncCommand,
+  notice: noticeCommand,
 };

@@ -3,6 +3,7 @@ import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
 
 import { type CredentialProvider, chainCredentialProviders, fileCredentials, githubTokenCredentials } from './credentials';
 import { RegistryClient } from './registryClient';
+import type { RegistryRequestHooks } from './requestHooks';
 
 export interface DefaultClientOptions {
   env: NodeJS.ProcessEnv;
@@ -19,6 +20,8 @@ export interface DefaultClientOptions {
   allowPush?: boolean;
   /** Warnings that are not failures (a skipped tag-list entry); the CLI prints them on stderr. */
   onWarning?: (message: string) => void;
+  /** Pacing around each request (sync's per-host limiter). */
+  hooks?: RegistryRequestHooks;
 }
 
 /**
@@ -51,6 +54,7 @@ export function createDefaultRegistryClient(opts: DefaultClientOptions): { clien
     minBytesPerSecond: opts.minBytesPerSecond,
     allowPush: opts.allowPush,
     onWarning: opts.onWarning,
+    hooks: opts.hooks,
   });
   // destroy, not close: close() waits for requests that a misbehaving proxy may never finish.
   return { client, dispatcher, close: () => dispatcher.destroy() };

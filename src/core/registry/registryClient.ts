@@ -13,6 +13,7 @@ import { MANIFEST_ACCEPT, bareMediaType, isIndexMediaType } from './mediaTypes';
 import { RegistryError, type RegistryErrorCode, type Result, attempt } from './registryError';
 import { RequestGuard } from './requestGuard';
 import { isValidRepositoryPath, isValidTag, manifestPath, printable, tagListPath } from './registryPaths';
+import type { RegistryRequestHooks } from './requestHooks';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
 /** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
@@ -69,6 +70,8 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Something the user should know that is not a failure (a skipped tag-list entry). The CLI prints it on stderr. */
   onWarning?: (message: string) => void;
+  /** Pacing around each attempt (the sync engine's per-host and rate-limit limiter). */
+  hooks?: RegistryRequestHooks;
 }
 
 /** What HEAD tells about a manifest. */
@@ -179,9 +182,12 @@ export class RegistryClient {
         if (op.signal.aborted) throw new RegistryError('aborted', 'cancelled');
         const authorization = await this.authorizationFor(repo.host, scope, op.signal);
         let res: RegistryResponse;
+        const sent = await this.options.hooks?.beforeSend(repo.host, req.method, req.url, op.signal);
         try {
           res = await this.transport.send(repo.host, req, authorization, op.signal);
+          sent?.(res);
         } catch (e) {
+          sent?.();
           const err = e instanceof RegistryError ? e : new RegistryError('network', String(e));
           const transient = err.code === 'timeout' || err.code === 'connection-reset' || err.code === 'truncated';
           if (transient && idempotent && attemptNo < this.retries) {

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/text/formatBytes';
-import { type CopyReport, type CopySummary, type TagCopyResult, copyRepository, emptyCopySummary, formatRepository } from '../../core/registry/index';
+import { type CopyReport, type CopySummary, type RegistryClient, type TagCopyResult, emptyCopySummary, formatRepository } from '../../core/registry/index';
+import { defaultSyncDefaults, type SyncPair } from '../../core/sync/syncConfig';
+import type { PairReport, SyncTagResult } from '../../core/sync/syncReport';
+import { syncPair } from '../../core/sync/syncRun';
 import type { RegistryAccess } from './registryAccess';
 import type { TagExplorerProvider } from './tagExplorerProvider';
 import { type RootNode, rootLabel } from './tagNodes';
@@ -105,9 +108,60 @@ export function renderCopyMarkdown(reports: CopyReport[]): string {
   return out.join('\n');
 }
 
+/** The explorer's pair and filter as a sync pair (signatures and attestations follow, as in `sync`). */
+function pairOf(root: RootNode, tags: RegExp | undefined): SyncPair {
+  return { old: root.old, new: root.new!, key: `${formatRepository(root.old)} -> ${formatRepository(root.new!)}`, tags: { allow: tags ? [tags] : [], deny: [] }, referrers: true, line: 0 };
+}
+
+const ACTION: Record<SyncTagResult['status'], (plan: boolean) => TagCopyResult['action']> = {
+  identical: () => 'identical',
+  copied: () => 'copied',
+  missing: (plan) => (plan ? 'would-copy' : 'error'),
+  different: () => 'conflict',
+  error: () => 'error',
+};
+
+/** A sync result in the copy shape the tree, the Markdown export and the command's callers read. */
+function toCopyResult(r: SyncTagResult, plan: boolean): TagCopyResult {
+  const d = (digest: string | null) => (digest ? { digest, mediaType: r.mediaType ?? '' } : null);
+  const action = ACTION[r.status](plan);
+  return {
+    tag: r.tag,
+    action,
+    source: d(r.old),
+    before: r.status === 'copied' ? null : d(r.new),
+    after: r.status === 'copied' || r.status === 'identical' ? d(r.new) : null,
+    ...(r.referrerOf ? { referrerOf: r.referrerOf.digest } : {}),
+    ...(r.cause ? { cause: r.cause } : {}),
+  };
+}
+
+function toCopyReport(p: PairReport, plan: boolean): CopyReport {
+  const results = p.results.map((r) => toCopyResult(r, plan));
+  const summary = emptyCopySummary(p.old, p.new, plan, p.stats);
+  summary.referrers = p.summary.referrersApi;
+  if (p.warnings.length) summary.referrerErrors = p.warnings;
+  if (p.listingError) summary.listingError = { side: p.listingError.side === 'old' ? 'source' : 'destination', code: p.listingError.code, message: p.listingError.message };
+  for (const r of p.results) {
+    summary.tags++;
+    summary.verify.total++;
+    if (r.status === 'identical') summary.identical++;
+    else if (r.status === 'copied' || r.status === 'missing') summary.copied++;
+    else if (r.status === 'different') summary.conflicts++;
+    else summary.errors++;
+    // A copied tag was re-resolved at the destination with the source's digest.
+    if (r.status === 'identical' || r.status === 'copied') summary.verify.identical++;
+    else if (r.status === 'missing') summary.verify.missing++;
+    else if (r.status === 'different') summary.verify.different++;
+    else summary.verify.error++;
+  }
+  return { results, summary };
+}
+
 /**
- * "Copy Missing Tags to New Location…" on migration pairs: the core's copyRepository, first
- * as a dry run for the confirmation (tags, manifests, blobs, bytes), then for real under a
+ * "Copy Missing Tags to New Location…" on migration pairs: the sync engine (`sync`'s
+ * syncPair: HEAD-first, signatures and attestations follow their images), first as a
+ * check with a plan for the confirmation (tags, manifests, blobs, bytes), then for real under a
  * cancellable progress notification. Each tag's result turns its node identical (or
  * different, when the destination's tag differs and is left alone) through the provider's
  * batched updates. Tags that differ are never replaced from here (the CLI's `--force` does).
@@ -137,7 +191,7 @@ export class CopyMissing {
       for (const root of pairs) {
         if (signal.aborted) break;
         report(rootLabel(root));
-        out.push(await this.guard(root, () => copyRepository({ source: this.access.client, destination: this.access.client, from: root.old, to: root.new! }, { dryRun: true, tags, signal })));
+        out.push(await this.guard(root, () => this.sync(root, tags, this.access.client, this.access.client, { check: true, plan: true, signal })));
       }
       return out;
     });
@@ -181,19 +235,20 @@ export class CopyMissing {
         const push = this.access.pushClient(root.new!.host);
         let last = 0;
         try {
-          out.push(await this.guard(root, () => copyRepository({ source: this.access.client, destination: push.client, from: root.old, to: root.new! }, {
-            tags,
+          const planned = outcome.plans[pairs.indexOf(root)]?.summary.tags ?? 0;
+          let done = 0;
+          out.push(await this.guard(root, () => this.sync(root, tags, this.access.client, push.client, {
             signal,
-            onTag: (r) => {
+            onTag: (_, sr) => {
+              const r = toCopyResult(sr, false);
               this.provider.applyCopyResult(root, r);
               if (r.action !== 'identical' && r.cause?.code !== 'aborted') this.log.info(`Copy ${rootLabel(root)}: ${resultLine(r)}`);
-            },
-            onProgress: (p) => {
+              done++;
               const now = Date.now();
-              if (now - last < 100 && p.tagsDone !== p.tagsTotal) return;
+              if (now - last < 100 && done < planned) return;
               last = now;
-              const fraction = (todo.indexOf(root) + (p.tagsTotal ? p.tagsDone / p.tagsTotal : 0)) / todo.length;
-              report(`${todo.length > 1 ? `${rootLabel(root)}: ` : ''}${p.tagsDone}/${p.tagsTotal} tags, ${formatBytes(p.bytes)} ${p.phase}`, fraction);
+              const fraction = (todo.indexOf(root) + (planned ? Math.min(1, done / planned) : 0)) / todo.length;
+              report(`${todo.length > 1 ? `${rootLabel(root)}: ` : ''}${done}/${planned} tags copying`, fraction);
             },
           })));
         } finally {
@@ -215,6 +270,25 @@ export class CopyMissing {
     }
     if (!opts.silent) this.summarize(ran.value, ran.cancelled);
     return outcome;
+  }
+
+  /**
+   * One pair through the sync engine, as a copy report. After a real run, each tag's node
+   * gets the signatures and attestations that followed it (shown on the node and in its tooltip).
+   */
+  private async sync(root: RootNode, tags: RegExp | undefined, source: RegistryClient, destination: RegistryClient, opts: Parameters<typeof syncPair>[3]): Promise<CopyReport> {
+    const defaults = defaultSyncDefaults();
+    const report = await syncPair(pairOf(root, tags), { defaults }, { source, destination }, opts);
+    if (!opts?.check) {
+      const nodes = new Map(this.provider.loadedTags(root).map((n) => [n.tag, n]));
+      for (const r of report.results) {
+        const node = nodes.get(r.tag);
+        if (!node || !r.referrers?.length) continue;
+        node.referrers = r.referrers;
+        if (node.parity) this.provider.applyResult(root, node.parity);
+      }
+    }
+    return toCopyReport(report, !!opts?.check);
   }
 
   /** The last copy as Markdown, in an editor. */

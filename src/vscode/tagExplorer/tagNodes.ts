@@ -43,6 +43,8 @@ export interface TagNode {
   /** Single repositories: the resolved digest. */
   digest?: string;
   mediaType?: string;
+  /** Signature/attestation tags and OCI referrers that Copy Missing Tags brought along with this image. */
+  referrers?: string[];
 }
 
 export interface MoreNode {
@@ -158,6 +160,7 @@ function tagTooltip(n: TagNode): vscode.MarkdownString {
     md.appendMarkdown(`\n| platform | old | new | |\n|---|---|---|---|\n`);
     for (const r of rows) md.appendMarkdown(`| ${r.platform} | ${code(shortDigest(r.old))} | ${code(shortDigest(r.new))} | ${r.status} |\n`);
   }
+  if (n.referrers?.length) md.appendMarkdown(`\nSignatures and attestations at the new location:\n\n${n.referrers.map((r) => `- ${code(r)}`).join('\n')}\n`);
   if (n.root.tagsInUse.has(n.tag)) md.appendMarkdown('\nReferenced in this workspace.\n');
   return md;
 }
@@ -196,7 +199,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
       const [iconId, color] = STATE_ICON[node.state];
       item.iconPath = icon(iconId, color);
       const digest = node.root.new ? (node.parity?.old?.digest ?? node.parity?.new?.digest) : node.digest;
-      const parts = [digest ? shortDigest(digest) : undefined, node.root.new || node.state !== 'unverified' ? STATE_TEXT[node.state] : undefined, node.root.tagsInUse.has(node.tag) ? 'in use' : undefined];
+      const parts = [digest ? shortDigest(digest) : undefined, node.root.new || node.state !== 'unverified' ? STATE_TEXT[node.state] : undefined, node.root.tagsInUse.has(node.tag) ? 'in use' : undefined, node.referrers?.length ? `${node.referrers.length} referrer${node.referrers.length === 1 ? '' : 's'}` : undefined];
       item.description = parts.filter(Boolean).join(' · ');
       item.tooltip = tagTooltip(node);
       const side = preferredSide(node);
