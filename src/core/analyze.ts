@@ -36,6 +36,10 @@ export interface Finding {
   partReplacements?: { part: MentionPart; newText: string }[];
   /** Empty when the rule has no target, or when the fix overlaps another one. */
   edits: TextEdit[];
+  /** The tag as the new home writes it, when the rule transforms tags (`0.49.0` -> `v0.49.0`). */
+  newTag?: string;
+  /** Why the tag has no new home (outside the rule's tag range); then `edits` is empty. */
+  tagProblem?: string;
 }
 
 export interface FileAnalysis {
