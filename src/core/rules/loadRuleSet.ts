@@ -59,7 +59,7 @@ export function loadRuleSet(input: RuleSetInput = {}): LoadedRuleSet {
   }
   let rules = [...byId.values()];
   if (input.severity && input.severity !== 'rule') rules = rules.map((r) => ({ ...r, severity: input.severity as Severity }));
-  return { ruleSet: { rules }, problems: problems.concat(findCycles(rules)), exclude };
+  return { ruleSet: exclude.length ? { rules, exclude } : { rules }, problems: problems.concat(findCycles(rules)), exclude };
 }
 
 function loadRulesFile(text: string, path: string, byId: Map<string, MigrationRule>, problems: RuleProblem[], exclude: string[]): void {

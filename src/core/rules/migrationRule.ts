@@ -74,6 +74,8 @@ export interface CompanionEdit {
 
 export interface RuleSet {
   rules: readonly MigrationRule[];
+  /** Paths the workspace scan skips: the rules file's `exclude:` globs. */
+  exclude?: readonly string[];
 }
 
 /** A problem in a user's rules (file or settings), with where it is (1-based). */

@@ -37,7 +37,7 @@ export async function migrateWorkspace(store: FindingsStore, log: vscode.LogOutp
   const uris = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Registry Migrator: finding moved images', cancellable: true },
     async (_p, token) => {
-      const list = await listScannedFiles(token);
+      const list = await listScannedFiles(token, (u) => store.isExcludedByRules(u));
       const planned: [vscode.Uri, Finding[], (s: Finding['edits'][number]['span']) => vscode.Range][] = [];
       for (const uri of list) {
         if (token.isCancellationRequested) return undefined;
