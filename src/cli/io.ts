@@ -13,7 +13,8 @@ export interface CliIO {
 /**
  * Exit codes shared by every command. For the registry gates (verify, copy): 0 the gate
  * holds, 1 migration incomplete (missing or different), 3 could not check (auth, network,
- * rate limit: the message says which), 2 usage.
+ * rate limit: the message says which), 2 usage. With `--verify`,
+ * scan and fix exit 3 when a registry could not be asked (network, credentials, 5xx after retries).
  */
 export const EXIT = { ok: 0, findings: 1, usage: 2, unchecked: 3 } as const;
 

@@ -37,7 +37,7 @@ export async function migrateWorkspace(store: FindingsStore, log: vscode.LogOutp
   const uris = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Registry Migrator: finding moved images', cancellable: true },
     async (_p, token) => {
-      const list = await listScannedFiles(token);
+      const list = await listScannedFiles(token, (u) => store.isExcludedByRules(u));
       const planned: [vscode.Uri, Finding[], (s: Finding['edits'][number]['span']) => vscode.Range][] = [];
       for (const uri of list) {
         if (token.isCancellationRequested) return undefined;
@@ -60,6 +60,8 @@ export async function migrateWorkspace(store: FindingsStore, log: vscode.LogOutp
   if (!uris) return { edit, references: 0, files: 0, groups: [], applied: false };
   for (const [uri, findings, range] of uris) {
     files++;
+    // A companion edit (the same object on several findings of a file) goes in once.
+    const written = new Set<Finding['edits'][number]>();
     for (const f of findings) {
       references++;
       // The preview groups changes by label: one group per rule.
@@ -68,7 +70,12 @@ export async function migrateWorkspace(store: FindingsStore, log: vscode.LogOutp
       g.references++;
       groups.set(f.rule.id, g);
       const metadata: vscode.WorkspaceEditEntryMetadata = { label, description: f.rule.reason, needsConfirmation: true };
-      for (const e of f.edits) edit.replace(uri, range(e.span), e.newText, metadata);
+      for (const e of f.edits) {
+        if (written.has(e)) continue;
+        written.add(e);
+        const m = f.companions?.some((c) => c.edit === e) ? { ...metadata, label: `${label} (companion)`, description: f.companions.find((c) => c.edit === e)!.description } : metadata;
+        edit.replace(uri, range(e.span), e.newText, m);
+      }
     }
   }
   const result: MigrateResult = { edit, references, files, groups: [...groups.values()], applied: false };
