@@ -118,10 +118,12 @@ export const copyCommand: Command = {
     const dryRun = options['dry-run'] === true;
     const transport = registryClientOptions(options, io);
     const src = createDefaultRegistryClient({ ...transport, concurrency, githubToken: true });
-    // The destination client alone may push, and only with an explicit credential: the
-    // environment's push pair, else the user's `docker login` for that host (not GITHUB_TOKEN).
+    // The destination client alone may push, and only with a credential meant for it: the
+    // environment's push pair, else the user's `docker login` for that host, else for
+    // ghcr.io the GITHUB_TOKEN/GH_TOKEN that CI hands a workflow (GitHub's own way to push
+    // packages); never the user's personal `gh` login.
     const explicit = pushCredentials(io.env, to.value.host);
-    const dst = createDefaultRegistryClient({ ...transport, concurrency, githubToken: false, allowPush: !dryRun, provider: explicit });
+    const dst = createDefaultRegistryClient({ ...transport, concurrency, githubToken: 'env', allowPush: !dryRun, provider: explicit });
     const bar = io.isTTY ? progressBar(io) : undefined;
     try {
       const report = await copyRepository(
@@ -135,7 +137,7 @@ export const copyCommand: Command = {
         io.out(JSON.stringify({ results: report.results, summary: report.summary, gate }, null, 2) + '\n');
         if (gate.outcome === 'unchecked') io.err(`registry-migrator copy: ${gate.reason}\n`);
       } else {
-        const pushSource = explicit ? 'REGISTRY_MIGRATOR_PUSH_USERNAME/PASSWORD' : `login for ${to.value.host}, if any`;
+        const pushSource = explicit ? 'REGISTRY_MIGRATOR_PUSH_USERNAME/PASSWORD' : `login for ${to.value.host}${to.value.host === 'ghcr.io' ? ', else GH_TOKEN/GITHUB_TOKEN' : ''}, if any`;
         io.out(renderText(report, pushSource, gate));
       }
       return gate.exitCode;

@@ -16,6 +16,15 @@ export interface Credential {
   identityToken?: string;
   /** Where the credential came from, for messages ("from ~/.docker/config.json"); never the secret. */
   source: string;
+  /**
+   * Send it only to a token realm on the registry's own host or a subdomain of it
+   * (ghcr.io -> https://ghcr.io/token), or on a host in `realmHosts`. Environment tokens
+   * (GITHUB_TOKEN, GH_TOKEN, `gh auth token`) are found without the user naming a
+   * registry, so a hostile challenge must not be able to send them elsewhere.
+   */
+  ownRealmOnly?: boolean;
+  /** More hosts an `ownRealmOnly` credential may go to (REGISTRY_MIGRATOR_TOKEN_REALMS). */
+  realmHosts?: string[];
 }
 
 /** Looks up a credential for a registry host (`ghcr.io`, `docker.io`, `127.0.0.1:5000`). */
@@ -47,12 +56,63 @@ export function staticCredentials(table: Record<string, Omit<Credential, 'source
   };
 }
 
-/** `GITHUB_TOKEN` as the password for ghcr.io (a token with `read:packages` is enough). */
+/** `REGISTRY_MIGRATOR_TOKEN_REALMS=auth.example,login.example`: realms environment tokens may also go to. */
+function extraRealms(env: NodeJS.ProcessEnv): string[] | undefined {
+  const v = env.REGISTRY_MIGRATOR_TOKEN_REALMS;
+  const list = v ? v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean) : [];
+  return list.length ? list : undefined;
+}
+
+/**
+ * `GH_TOKEN` (what the GitHub CLI reads) or `GITHUB_TOKEN` (what Actions sets) as the
+ * password for ghcr.io; a token with `read:packages` pulls, `write:packages` pushes.
+ * GH_TOKEN first, as `gh` itself does. Sent only to ghcr.io's own token realm.
+ */
 export function githubTokenCredentials(env: NodeJS.ProcessEnv): CredentialProvider {
   return {
     get(host) {
-      const token = env.GITHUB_TOKEN;
-      return Promise.resolve(host === 'ghcr.io' && token ? { username: 'x-access-token', password: token, source: 'GITHUB_TOKEN' } : undefined);
+      if (host !== 'ghcr.io') return Promise.resolve(undefined);
+      const name = env.GH_TOKEN ? 'GH_TOKEN' : env.GITHUB_TOKEN ? 'GITHUB_TOKEN' : undefined;
+      if (!name) return Promise.resolve(undefined);
+      return Promise.resolve({ username: 'x-access-token', password: env[name], source: name, ownRealmOnly: true, realmHosts: extraRealms(env) });
+    },
+  };
+}
+
+export interface GhCliOptions {
+  /** How long `gh auth token` may take. Default 5 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * `gh auth token` for ghcr.io, when the GitHub CLI is installed and logged in: run lazily
+ * (only when ghcr.io is asked for), once per provider, with a timeout; a missing or
+ * failing `gh` means no credential, never an error. https://cli.github.com/manual/gh_auth_token
+ */
+export function ghCliCredentials(env: NodeJS.ProcessEnv, opts: GhCliOptions = {}): CredentialProvider {
+  let once: Promise<Credential | undefined> | undefined;
+  const run = () =>
+    new Promise<Credential | undefined>((resolve) => {
+      let out = '';
+      let child;
+      try {
+        child = spawn('gh', ['auth', 'token', '--hostname', 'github.com'], { env, stdio: ['ignore', 'pipe', 'ignore'], timeout: opts.timeoutMs ?? 5000 });
+      } catch {
+        resolve(undefined);
+        return;
+      }
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.on('error', () => resolve(undefined));
+      child.on('close', (code) => {
+        const token = out.trim();
+        resolve(code === 0 && /^[\x21-\x7e]+$/.test(token) ? { username: 'x-access-token', password: token, source: 'gh auth token', ownRealmOnly: true, realmHosts: extraRealms(env) } : undefined);
+      });
+    });
+  return {
+    get(host) {
+      if (host !== 'ghcr.io') return Promise.resolve(undefined);
+      once ??= run();
+      return once;
     },
   };
 }

@@ -31,8 +31,31 @@ export function isPrivateAddress(host: string): boolean {
  * Plain HTTP only for loopback (tests, a local registry) and for hosts the user named
  * with `--insecure-registry`; everything else is TLS with verification.
  */
-export function registryOrigin(host: string, insecure: ReadonlySet<string>): string {
+export function registryOrigin(host: string, insecure: ReadonlySet<string>, overrides?: ReadonlyMap<string, string>): string {
+  const mapped = overrides?.get(host);
+  if (mapped) return `http://${mapped}`;
   const api = host === DOCKER_HUB ? 'registry-1.docker.io' : host;
   const plain = isLoopbackHost(host) || insecure.has(host) || insecure.has(hostnameOf(host));
   return `${plain ? 'http' : 'https'}://${api}`;
+}
+
+/**
+ * Test-only host mapping (`ghcr.io` served by `127.0.0.1:5000`), so a loopback registry can
+ * stand in for a real host in tests of host-specific behaviour (ghcr.io credentials).
+ * Only loopback targets are accepted, so it cannot send traffic anywhere else.
+ */
+export function checkHostOverrides(table: Record<string, string> | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [host, target] of Object.entries(table ?? {})) {
+    if (!/^[^/?#@\s]+:\d+$/.test(target) || !isLoopbackHost(target)) throw new Error(`host override ${host}=${target}: the target must be a loopback host:port`);
+    out.set(host.toLowerCase(), target);
+  }
+  return out;
+}
+
+/** The realm host is the registry's own host or a subdomain of it (ghcr.io -> ghcr.io, auth.ghcr.io). */
+export function realmUnderHost(realmHostname: string, host: string): boolean {
+  const h = hostnameOf(host);
+  const r = realmHostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return r === h || r.endsWith('.' + h);
 }

@@ -39,6 +39,7 @@ export interface RegistryResponse {
 export interface TransportOptions {
   dispatcher: Dispatcher;
   insecure: ReadonlySet<string>;
+  overrides: ReadonlyMap<string, string>;
   timeoutMs: number;
   minBytesPerSecond: number;
   speedWindowMs: number;
@@ -135,7 +136,7 @@ export class HttpTransport {
 
   /** `signal` is the operation's own (abortFanout), never the caller's directly. */
   async send(host: string, req: RegistryRequest, authorization: string | undefined, signal: AbortSignal): Promise<RegistryResponse> {
-    const base = registryOrigin(host, this.o.insecure);
+    const base = registryOrigin(host, this.o.insecure, this.o.overrides);
     let url = new URL(req.url, base);
     // A relative path must reach the registry exactly as built (registryPaths): no dot
     // segment resolved away, no query or fragment smuggled in by a name.

@@ -7,7 +7,7 @@ import { type PlatformManifest, parsePlatforms, sniffMediaType } from './manifes
 
 import { normalizeDomain, normalizePath, parseImageReference } from '../reference/imageReference';
 import type { Credential, CredentialProvider } from './credentials';
-import { hostnameOf, isLoopbackHost, isPrivateAddress, registryOrigin } from './hosts';
+import { checkHostOverrides, hostnameOf, isLoopbackHost, isPrivateAddress, realmUnderHost, registryOrigin } from './hosts';
 import { nextLink } from './linkHeader';
 import { MANIFEST_ACCEPT, bareMediaType, isIndexMediaType } from './mediaTypes';
 import { RegistryError, type RegistryErrorCode, type Result, attempt } from './registryError';
@@ -68,6 +68,12 @@ export interface RegistryClientOptions {
   /** Only the copy command's client may ask for `push` scopes; everything else is read-only. */
   allowPush?: boolean;
   userAgent?: string;
+  /**
+   * Tests only: registry host -> the loopback `host:port` that serves it (`ghcr.io` ->
+   * `127.0.0.1:5000`), so host-specific rules (ghcr.io credentials) can be tested against a
+   * local registry. Loopback targets only; anything else throws.
+   */
+  hostOverrides?: Record<string, string>;
   /** Something the user should know that is not a failure (a skipped tag-list entry). The CLI prints it on stderr. */
   onWarning?: (message: string) => void;
   /** Pacing around each attempt (the sync engine's per-host and rate-limit limiter). */
@@ -127,6 +133,7 @@ export class RegistryClient {
   private readonly dispatcher: Dispatcher;
   private readonly transport: HttpTransport;
   private readonly insecure: ReadonlySet<string>;
+  private readonly overrides: ReadonlyMap<string, string>;
   private readonly limit: number;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -142,6 +149,7 @@ export class RegistryClient {
   constructor(private readonly options: RegistryClientOptions) {
     this.dispatcher = options.dispatcher;
     this.insecure = new Set([...(options.insecureRegistries ?? [])].map((h) => h.toLowerCase()));
+    this.overrides = checkHostOverrides(options.hostOverrides);
     this.limit = options.maxConcurrencyPerHost ?? 16;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 3;
@@ -151,6 +159,7 @@ export class RegistryClient {
     this.transport = new HttpTransport({
       dispatcher: this.dispatcher,
       insecure: this.insecure,
+      overrides: this.overrides,
       timeoutMs: this.timeoutMs,
       minBytesPerSecond: options.minBytesPerSecond ?? 10 * 1024,
       speedWindowMs: options.speedWindowMs ?? this.timeoutMs,
@@ -246,6 +255,8 @@ export class RegistryClient {
 
   /** What to do about a missing credential; for a push, the explicit push variables first. */
   private noCredentialHint(host: string, push: boolean): string {
+    // The copy command's destination client is built to push: its hints are about pushing.
+    push ||= this.options.allowPush === true;
     const login = `docker login ${host}, or set REGISTRY_AUTH_FILE`;
     if (!push) return `no credential found for ${host}; ${login}${host === 'ghcr.io' ? ', GH_TOKEN or GITHUB_TOKEN' : ''}`;
     return `no push credential for ${host}: set REGISTRY_MIGRATOR_PUSH_USERNAME and REGISTRY_MIGRATOR_PUSH_PASSWORD, or ${login}${host === 'ghcr.io' ? ', or set GITHUB_TOKEN/GH_TOKEN' : ''}`;
@@ -278,7 +289,9 @@ export class RegistryClient {
    * registry names a loopback realm (tests) or the user marked the registry insecure.
    * A public registry may not send us to a private or link-local address.
    */
-  private checkRealm(host: string, realm: string): URL {
+  private checkRealm(registryHost: string, realm: string): URL {
+    // A test's mapped host is judged by the loopback address that really serves it.
+    const host = this.overrides.get(registryHost) ?? registryHost;
     let u: URL;
     try {
       u = new URL(realm);
@@ -324,6 +337,13 @@ export class RegistryClient {
   private async fetchToken(host: string, auth: HostAuth & { kind: 'bearer' }, scope: string, key: string, signal?: AbortSignal): Promise<string> {
     const cred = await this.credentialsFor(host, signal);
     const u = new URL(auth.realm.href);
+    if (cred?.ownRealmOnly) {
+      const own = this.overrides.get(host) ?? host;
+      const allowed = realmUnderHost(u.hostname, own) || (cred.realmHosts ?? []).some((h) => realmUnderHost(u.hostname, h));
+      if (!allowed) {
+        throw new RegistryError('insecure-realm', `${host} names the token realm ${u.host}, which is not under ${host}: ${cred.source} is sent only to ${host}'s own realm (REGISTRY_MIGRATOR_TOKEN_REALMS=${u.hostname} allows it)`);
+      }
+    }
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
     let method: 'GET' | 'POST' = 'GET';
     let body: string | undefined;
@@ -418,7 +438,7 @@ export class RegistryClient {
   async *tagPages(repo: Repository, opts: TagPageOptions = {}): AsyncGenerator<string[], void, undefined> {
     const n = opts.pageSize ?? 1000;
     const maxPages = opts.maxPages ?? 1000;
-    const origin = new URL(registryOrigin(repo.host, this.insecure)).origin;
+    const origin = new URL(registryOrigin(repo.host, this.insecure, this.overrides)).origin;
     let url: URL | undefined = new URL(tagListPath(repo, n), origin);
     const seenUrls = new Set<string>();
     const seenTags = new Set<string>();
