@@ -125,6 +125,11 @@ describe('notice: rendering', () => {
         'image: myorg/bitnami/redis:1',
         'image: docker.io/bitnami/redis-sentinel',
       ].join('\n') + '\n');
+      // An official image: the one-word spelling only with a tag or digest, never in prose.
+      const lib = renderNotice({ oldName: 'docker.io/library/nginx', newName: 'ghcr.io/acme/nginx', since: '', rows: [], verify: verify(0), referrers: { total: 0, identical: 0 }, input: { old: { host: 'docker.io', path: 'library/nginx' }, new: { host: 'ghcr.io', path: 'acme/nginx' } } });
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM nginx:1.25\n# nginx serves the app\nFROM docker.io/library/nginx@sha256:abc\nFROM nginx-unprivileged:1\n');
+      execFileSync('bash', ['-c', `set -euo pipefail\n${/```sh\n(grep[\s\S]*?)```/.exec(lib)![1]}`], { cwd: dir });
+      assert.strictEqual(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM ghcr.io/acme/nginx:1.25\n# nginx serves the app\nFROM ghcr.io/acme/nginx@sha256:abc\nFROM nginx-unprivileged:1\n');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -144,7 +144,9 @@ export function renderNotice(n: NoticeParts): string {
   out.push('Or by hand with `sed` (only this exact spelling; check the diff):', '');
   const sedLines = writtenForms(n.input.old).map((form) => {
     const re = form.replace(SED_SPECIAL, '\\$&');
-    return `grep -rlE '${re}' . | xargs -r sed -i -E 's#(^|[^[:alnum:]._/-])${re}([:@"'"'"'[:space:]]|$)#\\1${newName}\\2#g'`;
+    // A one-word official image (`nginx`) is also a word of prose: only with a tag or digest after it.
+    const after = form.includes('/') ? `([:@"'"'"'[:space:]]|$)` : '([:@])';
+    return `grep -rlE '${re}' . | xargs -r sed -i -E 's#(^|[^[:alnum:]._/-])${re}${after}#\\1${newName}\\2#g'`;
   });
   out.push('```sh', ...sedLines, '```', '');
   const slash = newName.indexOf('/');
