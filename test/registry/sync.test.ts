@@ -6,6 +6,7 @@ import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
+import { OCI_INDEX, OCI_MANIFEST } from '../../src/core/registry/mediaTypes';
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
 import type { SyncReport, SyncTagResult } from '../../src/core/sync/syncReport';
 import { type RateLimitProxy, startRateLimitProxy } from '../support/rateLimitProxy';
@@ -241,6 +242,41 @@ sync:
     assert.strictEqual(got.filter((g) => !g.ok && g.error.code === 'rate-limited').length, 3, 'unpaced: 8 GETs against a budget of 5');
     assert.strictEqual(rl.refused(), 3);
     rl.reset(5, 1);
+  });
+
+  it('referrers through the OCI referrers API follow their image; the new side without the API gets the sha256-<hex> fallback tag', async function () {
+    const img = singleImage('oci', 'sync-api-1.0.0');
+    const ref = singleImage('oci', 'sync-api-signature-artifact');
+    const p = pusher();
+    await pushTestImage(p, { host: src.host, path: 'src/app-api' }, '1.0.0', img);
+    await pushTestImage(p, { host: src.host, path: 'src/app-api' }, undefined, ref); // by digest only, as referrers are
+    const listing = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: ref.digest, size: ref.bytes.length, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' }] });
+    // distribution 2.8.2 has no referrers API: a proxy answers it for the old side.
+    const pApi = await startRegistryProxy(src.host, {
+      forwardedHost: true,
+      fault: (q) => (q.url === `/v2/src/app-api/referrers/${img.digest}` ? { kind: 'status', status: 200, headers: { 'content-type': OCI_INDEX }, body: listing } : undefined),
+    });
+    try {
+      const cfg = path.join(dir, 'api.yaml');
+      fs.writeFileSync(cfg, `sync:\n  - old: ${pApi.host}/src/app-api\n    new: ${pDst.host}/dst/app-api\n`);
+      const r = await cli(['sync', '--config', cfg, '--format', 'json']);
+      assert.strictEqual(r.code, 0, r.out + r.err);
+      const report = JSON.parse(r.out) as SyncReport;
+      assert.strictEqual(report.totals.referrersApi, 1);
+      assert.deepStrictEqual(byTag(report, 'app-api').get('1.0.0')!.referrers, [ref.digest]);
+      const to: Repository = { host: dst.host, path: 'dst/app-api' };
+      assert.strictEqual(await digestAt(to, ref.digest), ref.digest, 'the referrer, by digest');
+      const fallback = await reader().getManifest(to, img.digest.replace(':', '-'));
+      assert.ok(fallback.ok, 'the fallback tag exists');
+      assert.deepStrictEqual((JSON.parse(fallback.value.bytes.toString('utf8')) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest), [ref.digest]);
+      // In step now: a re-run asks the API for nothing (only images copied in a run are asked).
+      const before = pApi.requests.length;
+      const again = await cli(['sync', '--config', cfg, '--format', 'json']);
+      assert.strictEqual(again.code, 0);
+      assert.ok(!pApi.requests.slice(before).some((q) => q.url.includes('/referrers/')));
+    } finally {
+      await pApi.close();
+    }
   });
 
   it('notice: the table says what the registries say (digests, platforms, at the new home or not)', async function () {

@@ -112,7 +112,7 @@ export const syncCommand: Command = {
     const explicit = pushCredentials(io.env, '');
     const provider = explicit && { get: (h: string, s?: AbortSignal) => (pushHosts.has(h) ? pushCredentials(io.env, h)!.get(h, s) : Promise.resolve(undefined)) };
     const dst = createDefaultRegistryClient({ env: io.env, insecureRegistries, concurrency: clientConcurrency, githubToken: false, allowPush: !check, provider, hooks: limiter });
-    const bar = io.isTTY ? progressBar(io) : undefined;
+    const bar = io.isTTY ? progressBar(io, 'pairs') : undefined;
     let done = 0;
     const inShard = selectShard(config.pairs, shard).length;
     try {

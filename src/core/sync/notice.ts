@@ -98,7 +98,19 @@ export async function buildNotice(client: RegistryClient, input: NoticeInput): P
   return { markdown, rows, verify, referrers, rule };
 }
 
-function renderNotice(n: { oldName: string; newName: string; since: string; rule?: MigrationRule; rows: NoticeRow[]; verify: VerifyReport; referrers: Notice['referrers']; input: NoticeInput }): string {
+export interface NoticeParts {
+  oldName: string;
+  newName: string;
+  since: string;
+  rule?: MigrationRule;
+  rows: NoticeRow[];
+  verify: VerifyReport;
+  referrers: Notice['referrers'];
+  input: Pick<NoticeInput, 'old' | 'new' | 'foldAfter' | 'now'>;
+}
+
+/** The Markdown of a notice from what the registries answered (exported for tests). */
+export function renderNotice(n: NoticeParts): string {
   const { oldName, newName, rows, input } = n;
   const out: string[] = [];
   const checked = (input.now ?? new Date()).toISOString().slice(0, 10);
@@ -132,7 +144,9 @@ function renderNotice(n: { oldName: string; newName: string; since: string; rule
   out.push('Or by hand with `sed` (only this exact spelling; check the diff):', '');
   const sedLines = writtenForms(n.input.old).map((form) => {
     const re = form.replace(SED_SPECIAL, '\\$&');
-    return `grep -rlE '${re}' . | xargs sed -i -E 's#(^|[^[:alnum:]._/-])${re}([:@"'"'"'[:space:]]|$)#\\1${newName}\\2#g'`;
+    // A one-word official image (`nginx`) is also a word of prose: only with a tag or digest after it.
+    const after = form.includes('/') ? `([:@"'"'"'[:space:]]|$)` : '([:@])';
+    return `grep -rlE '${re}' . | xargs -r sed -i -E 's#(^|[^[:alnum:]._/-])${re}${after}#\\1${newName}\\2#g'`;
   });
   out.push('```sh', ...sedLines, '```', '');
   const slash = newName.indexOf('/');
