@@ -1,6 +1,6 @@
 import type { Finding } from '../core/analyze';
 import { createDefaultRegistryClient } from '../core/registry/defaultRegistryClient';
-import { type FindingVerification, type VerificationState, VERIFICATION_STATES, verifyFindings } from '../core/verify/index';
+import { type FindingVerification, type VerificationState, VERIFICATION_STATES, copyCommandFor, verifyFindings } from '../core/verify/index';
 import { positiveInt } from './args';
 import { type CliIO, UsageError } from './io';
 import { progressBar } from './progressBar';
@@ -53,4 +53,11 @@ export function parseAllow(value: unknown): Set<VerificationState> {
     out.add(state);
   }
   return out;
+}
+
+/** `identical: …`, `missing-at-new: …; to make it identical: registry-migrator copy …`, or why it was not checked. */
+export function verificationLine(v: FindingVerification): string {
+  if (!v.checked) return `not checked: ${v.reason}`;
+  const copy = copyCommandFor(v.target, v.verification);
+  return `${v.verification.state}: ${v.verification.detail}${copy ? `; to make it identical: ${copy}` : ''}`;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activated, codeActions, codeOf, diagnosticsCount, ours, readText, setSetting, waitFor, wsUri } from './helpers';
+import { activated, codeActions, codeOf, diagnosticsCount, ours, readText, setSetting, waitFor, writeText, wsUri } from './helpers';
 
 describe('code actions', () => {
   before(activated);
@@ -54,6 +54,29 @@ describe('code actions', () => {
     assert.strictEqual(doc.getText(), expected);
     await diagnosticsCount(uri, 0);
     await doc.save();
+  });
+
+  it('the quick fix for a Bitnami image in chart values also sets global.security.allowInsecureImages (a companion edit)', async () => {
+    const uri = wsUri('charts/cache/values.yaml');
+    const text = 'global:\n  storageClass: fast\nimage:\n  registry: docker.io\n  repository: bitnami/redis\n  tag: 7.2.4-debian-12-r0\n';
+    await writeText(uri, text);
+    try {
+      const editor = await vscode.window.showTextDocument(uri, { preview: false });
+      const d = await waitFor('the Bitnami diagnostic', () => ours(uri).find((x) => codeOf(x) === 'BITNAMI-LEGACY'));
+      const fix = (await codeActions(uri, d.range)).find((a) => a.title.startsWith('Replace with'));
+      assert.ok(fix?.edit, 'a quick fix with an edit');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.strictEqual(
+        editor.document.getText(),
+        'global:\n  security:\n    allowInsecureImages: true\n  storageClass: fast\nimage:\n  registry: docker.io\n  repository: bitnamilegacy/redis\n  tag: 7.2.4-debian-12-r0\n',
+      );
+      await waitFor('no Bitnami diagnostic left', () => (ours(uri).some((x) => codeOf(x) === 'BITNAMI-LEGACY') ? undefined : true));
+      await editor.document.save();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      // Later suites count the workspace's files with moved references: this one must go.
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true });
+    }
   });
 
   it('source.fixAll.registryMigrator is offered on request', async () => {

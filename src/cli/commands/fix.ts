@@ -9,9 +9,8 @@ import { EXIT, UsageError } from '../io';
 import { lineColumn } from '../mentionRecords';
 import { isUtf8RoundTrip } from '../scanFiles';
 import { unifiedDiff } from '../unifiedDiff';
-import { VERIFY_OPTIONS, VERIFY_USAGE, parseAllow, verifyWorkspace } from '../verifyWorkspace';
+import { VERIFY_OPTIONS, VERIFY_USAGE, parseAllow, verificationLine, verifyWorkspace } from '../verifyWorkspace';
 import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace } from '../workspaceScan';
-import { verificationLine } from './scan';
 
 const usage = `Usage: registry-migrator fix [paths…] [options]
 

@@ -1,10 +1,9 @@
-import { type FindingVerification, copyCommandFor } from '../../core/verify/index';
 import { oneOf, parseArgs, positiveInt } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../io';
 import { mentionRecords, recordFindings } from '../mentionRecords';
 import { toSarif } from '../sarif';
-import { VERIFY_OPTIONS, VERIFY_USAGE, verifyWorkspace } from '../verifyWorkspace';
+import { VERIFY_OPTIONS, VERIFY_USAGE, verificationLine, verifyWorkspace } from '../verifyWorkspace';
 import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace, skipCounts, skipSummary } from '../workspaceScan';
 
 const usage = `Usage: registry-migrator scan [paths…] [options]
@@ -78,10 +77,3 @@ export const scanCommand: Command = {
     return deprecated.length ? EXIT.findings : EXIT.ok;
   },
 };
-
-/** `verified: identical: …`, `missing-at-new: …; copy it: registry-migrator copy …`, or why not checked. */
-export function verificationLine(v: FindingVerification): string {
-  if (!v.checked) return `not checked: ${v.reason}`;
-  const copy = copyCommandFor(v.target, v.verification);
-  return `${v.verification.state}: ${v.verification.detail}${copy ? `; to make it identical: ${copy}` : ''}`;
-}
