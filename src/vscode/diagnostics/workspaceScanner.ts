@@ -30,8 +30,12 @@ export class WorkspaceScanner extends Disposable {
   private readonly scanned = new Set<string>();
   private readonly pendingFiles = new Map<string, vscode.Uri>();
   private watchTimer: NodeJS.Timeout | undefined;
+  /** The watcher's updates, one batch after the other: two at once could publish out of order. */
+  private flushing: Promise<void> = Promise.resolve();
   /** True once a scan ran: rule changes then rescan, even when scanning on startup is off. */
   private hasScanned = false;
+  /** Counts scans started, so a watcher update can tell that a newer scan overtook it. */
+  private scansStarted = 0;
 
   constructor(private readonly store: FindingsStore, private readonly log: vscode.LogOutputChannel) {
     super();
@@ -72,6 +76,7 @@ export class WorkspaceScanner extends Disposable {
   private async run(token: vscode.CancellationToken): Promise<ScanResult> {
     const started = performance.now();
     this.hasScanned = true;
+    this.scansStarted++;
     void vscode.commands.executeCommand('setContext', 'registryMigrator.scanning', true);
     this.status.text = '$(sync~spin) Registry Migrator: listing files';
     this.status.tooltip = 'Scanning the workspace for moved container images. Click to cancel.';
@@ -127,14 +132,6 @@ export class WorkspaceScanner extends Disposable {
   }
 
   /**
-   * Publishes a closed file's findings from disk. If the file was opened meanwhile, its
-   * document wins: the disk text may be older than the editor's (an unsaved edit).
-   */
-  private async scanFile(uri: vscode.Uri, maxBytes = readSettings(uri).maxFileSizeKB * 1024): Promise<Finding[]> {
-    return this.publishRead(uri, await readTextFile(uri, maxBytes));
-  }
-
-  /**
    * Publishes a closed file's findings from what was read from disk. If the file is open
    * now, its document wins: the disk text may be older than the editor's (unsaved edits).
    */
@@ -156,22 +153,34 @@ export class WorkspaceScanner extends Disposable {
     if (uri.scheme !== 'file') return;
     this.pendingFiles.set(uri.toString(), uri);
     if (this.watchTimer) clearTimeout(this.watchTimer);
-    this.watchTimer = setTimeout(() => void this.flushFileEvents(), 200);
+    this.watchTimer = setTimeout(() => {
+      this.watchTimer = undefined;
+      this.flushing = this.flushing.then(() => this.flushFileEvents()).catch((e: unknown) => this.log.debug(`watcher update failed: ${String(e)}`));
+    }, 200);
   }
 
   private async flushFileEvents(): Promise<void> {
-    this.watchTimer = undefined;
     const uris = [...this.pendingFiles.values()];
     this.pendingFiles.clear();
     for (const uri of uris) {
+      // A running scan may have listed the files before this event and, when it ends,
+      // replaces the set of scanned files with what it saw: let it finish first, or this
+      // file would drop out of that set and keep its diagnostics after it is excluded.
+      while (this.running) await this.running.done.catch(() => undefined);
       if (this.isDisposed) return;
       const key = uri.toString();
       if (openDocument(uri)) continue;
       if (!this.wantsRescan) continue;
+      const scans = this.scansStarted;
       try {
-        if (await isScannedFile(uri, (u) => this.store.isExcludedByRules(u))) {
+        const included = await isScannedFile(uri, (u) => this.store.isExcludedByRules(u));
+        const read = included ? await readTextFile(uri, readSettings(uri).maxFileSizeKB * 1024) : undefined;
+        // A scan that started meanwhile lists the disk and reads the settings after this
+        // event (an exclude that just changed): its answer stands, not this older one.
+        if (scans !== this.scansStarted) continue;
+        if (included) {
           this.scanned.add(key);
-          await this.scanFile(uri);
+          this.publishRead(uri, read);
         } else {
           // Deleted, or now excluded.
           this.scanned.delete(key);
