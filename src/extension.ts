@@ -5,6 +5,8 @@ import { openRulesFile } from './vscode/commands/openRulesFile';
 import { DocumentDiagnostics } from './vscode/diagnostics/documentDiagnostics';
 import { WorkspaceScanner } from './vscode/diagnostics/workspaceScanner';
 import { FindingsStore } from './vscode/findingsStore';
+import { ImageHover } from './vscode/hover/imageHover';
+import { ParityResults } from './vscode/parityResults';
 import { RuleSets } from './vscode/ruleSets';
 import { filesExclude, readSettings, SECTION } from './vscode/settings';
 import { TagExplorer, type TagExplorerApi } from './vscode/tagExplorer/tagExplorer';
@@ -27,8 +29,10 @@ export function activate(context: vscode.ExtensionContext): RegistryMigratorApi 
   const documents = new DocumentDiagnostics(store);
   const scanner = new WorkspaceScanner(store, log);
   context.subscriptions.push(log, rules, store, documents, scanner, new MigrationCodeActions(store));
-  const tagExplorer = new TagExplorer(context, store, log);
-  context.subscriptions.push(tagExplorer);
+  // One store of registry results this session: the Tag Explorer writes it, the hover reads it.
+  const parity = new ParityResults();
+  const tagExplorer = new TagExplorer(context, store, log, parity);
+  context.subscriptions.push(parity, tagExplorer, new ImageHover(store, parity));
 
   const reanalyze = () => {
     documents.analyzeAll();
