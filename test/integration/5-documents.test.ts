@@ -33,6 +33,9 @@ describe('diagnostics only for real documents', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await setSetting('git', 'enabled', undefined);
     fs.rmSync(path.join(wsDir(), '.git'), { recursive: true, force: true });
+    // Emptied first: a deleted file's document stays open (without an editor) for a while, with its diagnostics.
+    await writeText(wsUri(FILE), '# cleaned\n');
+    await diagnosticsCount(wsUri(FILE), 0);
     await vscode.workspace.fs.delete(wsUri('git-diff'), { recursive: true }).then(undefined, () => undefined);
   });
 

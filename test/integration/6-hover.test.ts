@@ -29,6 +29,9 @@ describe('hover on image references', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Emptied first: a deleted file's document stays open (without an editor) for a while, with its diagnostics.
+    await writeText(uri, '# cleaned\n');
+    await diagnosticsCount(uri, 0);
     await vscode.workspace.fs.delete(wsUri('hover'), { recursive: true }).then(undefined, () => undefined);
   });
 

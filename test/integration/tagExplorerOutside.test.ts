@@ -61,6 +61,7 @@ describe('Tag Explorer: a tag copied from outside', function () {
 
   after(async () => {
     await setSetting('registryMigrator', 'rules', undefined);
+    await writeText(uri, '# cleaned\n');
     await vscode.workspace.fs.delete(wsUri('outside'), { recursive: true }).then(undefined, () => undefined);
     await dispatcher.close();
   });
