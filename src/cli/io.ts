@@ -10,8 +10,11 @@ export interface CliIO {
   signal: AbortSignal;
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+/**
+ * Exit codes shared by every command. 3 is "could not check": with `--verify`, a registry
+ * that could not be asked (network, credentials, 5xx after retries).
+ */
+export const EXIT = { ok: 0, findings: 1, usage: 2, unchecked: 3 } as const;
 
 /** A usage mistake: printed with the command's help hint, exit 2. */
 export class UsageError extends Error {

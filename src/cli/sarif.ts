@@ -1,5 +1,6 @@
+import { createHash } from 'crypto';
 import type { MigrationRule } from '../core/rules/migrationRule';
-import type { MentionRecord } from './mentionRecords';
+import { type MentionRecord, lineWindows } from './mentionRecords';
 
 const LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -8,6 +9,7 @@ const LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info
  * fix as a `fixes` entry. https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
 export function toSarif(records: readonly MentionRecord[], rules: readonly MigrationRule[], version: string): object {
+  const fingerprint = fingerprints();
   const used = rules.filter((r) => records.some((m) => m.rule === r.id));
   const ruleIndex = new Map(used.map((r, i) => [r.id, i]));
   return {
@@ -37,7 +39,7 @@ export function toSarif(records: readonly MentionRecord[], rules: readonly Migra
             ruleId: m.rule,
             ruleIndex: ruleIndex.get(m.rule!),
             level: LEVEL[m.severity ?? 'warning'],
-            message: { text: m.message },
+            message: { text: m.verification ? `${m.message} Registry check: ${m.verification.state}: ${m.verification.detail}.` : m.message },
             locations: [
               {
                 physicalLocation: {
@@ -46,9 +48,26 @@ export function toSarif(records: readonly MentionRecord[], rules: readonly Migra
                 },
               },
             ],
-            partialFingerprints: { 'registryMigrator/v1': `${m.rule}:${m.file}:${m.text}` },
+            partialFingerprints: { 'registryMigrator/v2': fingerprint(m) },
+            ...(m.verification ? { properties: { verification: m.verification } } : {}),
           })),
       },
     ],
+  };
+}
+
+/**
+ * One fingerprint per occurrence, stable when unrelated lines move: a hash of the rule,
+ * file, reference text and the trimmed text of its line and neighbours (not the line
+ * number), then `:N` for the Nth occurrence of the same hash, so two equal references with
+ * equal surroundings stay two alerts.
+ */
+function fingerprints(): (m: MentionRecord) => string {
+  const seen = new Map<string, number>();
+  return (m) => {
+    const h = createHash('sha256').update([m.rule, m.file, m.text, lineWindows.get(m) ?? ''].join('\0')).digest('hex').slice(0, 32);
+    const n = (seen.get(h) ?? 0) + 1;
+    seen.set(h, n);
+    return `${h}:${n}`;
   };
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadRuleSet, RULES_FILE_NAME } from '../core/rules/loadRuleSet';
 import type { RuleProblem, RuleSet } from '../core/rules/migrationRule';
+import { globMatcher } from '../core/text/globMatcher';
 import type { CliIO } from './io';
 import { UsageError } from './io';
 import { type ScannedFile, type SkippedFile, scanFiles } from './scanFiles';
@@ -21,6 +22,8 @@ export interface WorkspaceScanOptions {
   rulesFile?: string;
   all: boolean;
   maxFileSizeKB: number;
+  /** `--exclude GLOB`s, on top of the rules file's `exclude:` list. */
+  exclude?: string[];
 }
 
 /**
@@ -46,11 +49,13 @@ export function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): Workspa
   } catch (e) {
     if (options.rulesFile) throw new UsageError(`cannot read rules file ${options.rulesFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const { ruleSet, problems } = loadRuleSet({ rulesFile });
+  const { ruleSet, problems, exclude } = loadRuleSet({ rulesFile });
   const walked = walkFiles(root, relTargets);
   if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
-  const { scanned, skipped } = scanFiles(walked.files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024 });
-  return { root, ruleSet, ruleProblems: problems, scanned, skipped, fileCount: walked.files.length };
+  const excluded = globMatcher([...exclude, ...(options.exclude ?? [])]);
+  const files = walked.files.filter((f) => !excluded(f.rel));
+  const { scanned, skipped } = scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024 });
+  return { root, ruleSet, ruleProblems: problems, scanned, skipped, fileCount: files.length };
 }
 
 export function printRuleProblems(io: CliIO, problems: readonly RuleProblem[]): void {
@@ -65,4 +70,5 @@ export function printSkipped(io: CliIO, skipped: readonly SkippedFile[]): void {
 export const COMMON_OPTIONS = {
   rules: { type: 'string' },
   'max-file-size': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
 } as const;

@@ -2,6 +2,9 @@ import { normalizedName } from './reference/imageReference';
 import type { MigrationRule, RuleSet, Severity } from './rules/migrationRule';
 import { RuleMatcher } from './rules/matchRule';
 import { dedupeEdits } from './rewrite/applyEdits';
+import { applyTagPolicy } from './rewrite/applyTagPolicy';
+import { type PlannedCompanion, planCompanionEdits } from './rewrite/companionEdits';
+import { planKustomizeNewName } from './rewrite/kustomizeNewName';
 import { planRewrite } from './rewrite/planEdits';
 import type { FileFormat } from './scan/fileFormat';
 import { findMentions } from './scan/findMentions';
@@ -36,6 +39,12 @@ export interface Finding {
   partReplacements?: { part: MentionPart; newText: string }[];
   /** Empty when the rule has no target, or when the fix overlaps another one. */
   edits: TextEdit[];
+  /** The tag as the new home writes it, when the rule transforms tags (`0.49.0` -> `v0.49.0`). */
+  newTag?: string;
+  /** Why the tag has no new home (outside the rule's tag range); then `edits` is empty. */
+  tagProblem?: string;
+  /** Companion edits included in `edits` (the same edit object on every finding of the file that needs it). */
+  companions?: PlannedCompanion[];
 }
 
 export interface FileAnalysis {
@@ -76,11 +85,13 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
   if (looksBinary(text)) return { mentions: [], findings: [], skippedFile: 'binary file' };
   const mentions = findMentions(text, filePath, options.format);
   const matcher = matcherFor(ruleSet);
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   for (const mention of mentions) {
     const f = findingFor(mention, matcher);
     if (f) findings.push(f);
   }
+  for (const f of findings) applyTagPolicy(f);
+  findings = planKustomizeNewName(text, findings);
   guardSharedFields(mentions, findings);
   const { dropped } = dedupeEdits(findings.flatMap((f) => f.edits));
   if (dropped.length) {
@@ -92,6 +103,7 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
       }
     }
   }
+  planCompanionEdits(text, findings);
   return { mentions, findings };
 }
 

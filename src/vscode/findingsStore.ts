@@ -4,8 +4,12 @@ import { isAnalyzableUri } from './analyzableDocument';
 import type { FileFormat } from '../core/scan/fileFormat';
 import { documentPositions, type Positions, sourceUri, textPositions, toDiagnosticSeverity } from './convert';
 import { Disposable } from './disposable';
+import { globMatcher } from '../core/text/globMatcher';
 import type { RuleSets } from './ruleSets';
 import { readSettings } from './settings';
+
+/** One compiled matcher per rules file `exclude:` list. */
+const excludeMatchers = new WeakMap<readonly string[], (relPath: string) => boolean>();
 
 export const DIAGNOSTIC_SOURCE = 'Registry Migrator';
 
@@ -100,6 +104,18 @@ export class FindingsStore extends Disposable {
   /** The findings of every file in the workspace, as last published (read-only). */
   allFindings(): Iterable<readonly Finding[]> {
     return this.published.values();
+  }
+
+  /**
+   * True when the folder's .registry-migrations.yaml `exclude:` list names this file: the
+   * workspace scan and Migrate Workspace skip it, as the CLI does.
+   */
+  isExcludedByRules(uri: vscode.Uri): boolean {
+    const exclude = this.rules.get(uri).exclude;
+    if (!exclude?.length) return false;
+    let m = excludeMatchers.get(exclude);
+    if (!m) excludeMatchers.set(exclude, (m = globMatcher(exclude)));
+    return m(vscode.workspace.asRelativePath(uri, false));
   }
 
   /** Findings for `text` under the rules in force for `uri`; [] on any failure. */

@@ -17,19 +17,19 @@ function excludeGlob(folder: vscode.WorkspaceFolder): string | undefined {
 }
 
 /** Every file in the workspace the engine scans, honouring files.exclude and registryMigrator.exclude. */
-export async function listScannedFiles(token?: vscode.CancellationToken): Promise<vscode.Uri[]> {
+export async function listScannedFiles(token?: vscode.CancellationToken, isExcluded?: (uri: vscode.Uri) => boolean): Promise<vscode.Uri[]> {
   const out: vscode.Uri[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const exclude = excludeGlob(folder);
     const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), exclude ?? null, MAX_SCANNED_FILES, token);
-    for (const uri of found) if (formatOf(uri)) out.push(uri);
+    for (const uri of found) if (formatOf(uri) && !isExcluded?.(uri)) out.push(uri);
   }
   return out.sort((a, b) => a.toString().localeCompare(b.toString()));
 }
 
 /** True when a single file (from the file watcher) is one a workspace scan would include. */
-export async function isScannedFile(uri: vscode.Uri): Promise<boolean> {
-  if (!formatOf(uri)) return false;
+export async function isScannedFile(uri: vscode.Uri, isExcluded?: (uri: vscode.Uri) => boolean): Promise<boolean> {
+  if (!formatOf(uri) || isExcluded?.(uri)) return false;
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) return false;
   const rel = vscode.workspace.asRelativePath(uri, false);

@@ -98,8 +98,9 @@ describe('shared split fields', () => {
     assert.ok(spark && redis, JSON.stringify(r.findings.map((f) => f.rule.id)));
     assert.deepStrictEqual(spark.edits, []);
     assert.match(spark.message, /shared with other images.*registry ghcr\.io/);
-    // The registry stays docker.io for redis, so its repository can still be rewritten.
-    assert.strictEqual(applyEdits(text, redis.edits), text.replace('bitnami/redis', 'bitnamilegacy/redis'));
+    // The registry stays docker.io for redis, so its repository can still be rewritten; the
+    // chart's global: gains security.allowInsecureImages (the Bitnami companion).
+    assert.strictEqual(applyEdits(text, redis.edits), text.replace('bitnami/redis', 'bitnamilegacy/redis').replace('global:\n', 'global:\n  security:\n    allowInsecureImages: true\n'));
   });
 });
 
@@ -109,7 +110,7 @@ describe('real-world shapes', () => {
       name: 'a tool-named image mapping in chart values (`kubectl: {repository, tag}`)',
       file: 'values.yaml',
       text: 'csi:\n  kubectl:\n    repository: bitnami/kubectl\n    tag: latest\n',
-      want: { rule: 'BITNAMI-LEGACY', fixed: 'csi:\n  kubectl:\n    repository: bitnamilegacy/kubectl\n    tag: latest\n' },
+      want: { rule: 'BITNAMI-LEGACY', fixed: 'csi:\n  kubectl:\n    repository: bitnamilegacy/kubectl\n    tag: latest\nglobal:\n  security:\n    allowInsecureImages: true\n' },
     },
     {
       name: 'Helm values written by a shell heredoc, split fields included',

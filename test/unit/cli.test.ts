@@ -92,12 +92,15 @@ describe('CLI', function () {
     assert.strictEqual(sarif.runs[0].tool.driver.rules[res[0].ruleIndex].id, 'K8S-GCR');
   });
 
-  it('fix --dry-run prints a unified diff and changes nothing', () => {
+  it('fix --dry-run prints a unified diff, changes nothing, and exits 1 (a CI gate)', () => {
     const text = 'spec:\n  image: k8s.gcr.io/pause:3.2  # keep me\n';
     const dir = workspace({ 'a.yaml': text });
     const r = run(['fix', '--dry-run'], dir);
-    assert.strictEqual(r.code, 0);
-    assert.strictEqual(r.out, '--- a/a.yaml\n+++ b/a.yaml\n@@ -1,3 +1,3 @@\n spec:\n-  image: k8s.gcr.io/pause:3.2  # keep me\n+  image: registry.k8s.io/pause:3.2  # keep me\n \n');
+    assert.strictEqual(r.code, 1);
+    assert.strictEqual(r.out, '--- a/a.yaml\n+++ b/a.yaml\n@@ -1,2 +1,2 @@\n spec:\n-  image: k8s.gcr.io/pause:3.2  # keep me\n+  image: registry.k8s.io/pause:3.2  # keep me\n');
+    const clean = run(['fix', '--dry-run'], workspace({ 'a.yaml': 'image: registry.k8s.io/pause:3.2\n' }));
+    assert.strictEqual(clean.code, 0, clean.err);
+    assert.strictEqual(clean.out, '');
     assert.strictEqual(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8'), text);
   });
 
@@ -124,7 +127,7 @@ describe('CLI', function () {
     });
     const r = run(['fix'], dir);
     assert.strictEqual(r.code, 1);
-    assert.match(r.err, /app\.yaml: gcr\.io\/spark-operator\/spark:v3\.1\.1: not fixed/);
+    assert.match(r.err, /app\.yaml:2:10: gcr\.io\/spark-operator\/spark:v3\.1\.1: not fixed/);
     assert.strictEqual(fs.readFileSync(path.join(dir, 'values.yaml'), 'utf8'), 'image:\n  registry: ghcr.io\n  repository: kubeflow/spark-operator/controller\n');
   });
 
@@ -149,5 +152,72 @@ describe('CLI', function () {
     const r = run(['scan', '--rules', 'r.yaml', '--format', 'json'], dir);
     assert.strictEqual(JSON.parse(r.out).mentions[0].replacement, 'ghcr.io/acme/base:1');
     assert.strictEqual(run(['scan', '--rules', 'nope.yaml'], dir).code, 2);
+  });
+
+  it('--exclude GLOB (repeatable) and the rules file\'s exclude: skip paths on scan and fix', () => {
+    const files = {
+      '.registry-migrations.yaml': 'exclude:\n  - docs/releases/**\n',
+      'a.yaml': 'image: k8s.gcr.io/a:1\n',
+      'vendor/x/README.md': '`k8s.gcr.io/b:1`\n',
+      'docs/releases/0.1.md': '`k8s.gcr.io/c:1`\n',
+      'docs/guide.md': '`k8s.gcr.io/d:1`\n',
+      'CHANGELOG.md': '`k8s.gcr.io/e:1`\n',
+    };
+    const dir = workspace(files);
+    const texts = (args: string[]) => JSON.parse(run(['scan', '--format', 'json', ...args], dir).out).mentions.map((m: { text: string }) => m.text).sort();
+    assert.deepStrictEqual(texts([]), ['k8s.gcr.io/a:1', 'k8s.gcr.io/b:1', 'k8s.gcr.io/d:1', 'k8s.gcr.io/e:1']);
+    assert.deepStrictEqual(texts(['--exclude', 'vendor', '--exclude=CHANGELOG.md']), ['k8s.gcr.io/a:1', 'k8s.gcr.io/d:1']);
+    const r = run(['fix', '--exclude', 'vendor/**', '--exclude', '*.md'], dir);
+    assert.strictEqual(r.code, 0, r.err);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8'), 'image: registry.k8s.io/a:1\n');
+    for (const f of ['vendor/x/README.md', 'docs/releases/0.1.md', 'docs/guide.md', 'CHANGELOG.md']) assert.strictEqual(fs.readFileSync(path.join(dir, f), 'utf8'), files[f as keyof typeof files], f);
+    const bad = run(['scan'], workspace({ '.registry-migrations.yaml': 'exclude: vendor\n' }));
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.err, /\.registry-migrations\.yaml:1:10  error  `exclude` must be a list of globs/);
+  });
+
+  it('SARIF fingerprints: one per occurrence, stable when unrelated lines move', () => {
+    const body = 'a:\n  image: k8s.gcr.io/pause:3.2\nb:\n  image: k8s.gcr.io/pause:3.2\n';
+    const prints = (text: string) => {
+      const dir = workspace({ 'a.yaml': text });
+      const sarif = JSON.parse(run(['scan', '--format', 'sarif'], dir).out);
+      return sarif.runs[0].results.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['registryMigrator/v2']);
+    };
+    const before = prints(body);
+    assert.strictEqual(before.length, 2);
+    assert.notStrictEqual(before[0], before[1], 'two equal references are two alerts');
+    const moved = prints('# a new comment\n\nextra: 1\n' + body);
+    assert.deepStrictEqual(moved, before, 'lines inserted above change nothing');
+    const edited = prints(body.replace('a:\n', 'renamed:\n'));
+    assert.notStrictEqual(edited[0], before[0], 'its own line window changed');
+  });
+
+  it('scan --format json: verification is null offline; --allow needs --verify', () => {
+    const dir = workspace({ 'a.yaml': 'image: k8s.gcr.io/pause:3.2\n' });
+    const j = JSON.parse(run(['scan', '--format', 'json'], dir).out);
+    assert.strictEqual(j.mentions[0].verification, null);
+    const r = run(['fix', '--allow', 'missing'], dir);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /--allow needs --verify/);
+    const bad = run(['fix', '--verify', '--allow', 'maybe'], dir);
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.err, /--allow takes a comma-separated list/);
+  });
+
+  it('fix --dry-run shows the companion line, and the diff applies with git apply', () => {
+    const text = 'global:\n  storageClass: fast\nimage:\n  registry: docker.io\n  repository: bitnami/redis\n  tag: 7.2.4-debian-12-r0';
+    const dir = workspace({ 'chart/values.yaml': text });
+    const r = run(['fix', '--dry-run'], dir);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.out, /^\+  security:\n\+    allowInsecureImages: true$/m);
+    assert.match(r.out, /^\+  repository: bitnamilegacy\/redis$/m);
+    fs.writeFileSync(path.join(dir, 'p.diff'), r.out);
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    const applied = spawnSync('git', ['apply', 'p.diff'], { cwd: dir, encoding: 'utf8' });
+    assert.strictEqual(applied.status, 0, applied.stderr);
+    const fixedText = fs.readFileSync(path.join(dir, 'chart/values.yaml'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'chart/values.yaml'), text);
+    assert.strictEqual(run(['fix'], dir).code, 0);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'chart/values.yaml'), 'utf8'), fixedText, 'the diff is what fix writes');
   });
 });

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { prng } from './support/fuzz';
 import {
   formatImageReference,
+  type ImageReference,
   nameInStyleOf,
   normalizedName,
   parseImageReference,
@@ -86,9 +87,16 @@ describe('nameInStyleOf', () => {
     { written: 'redis', next: 'docker.io/library/valkey', want: 'valkey' },
     { written: 'kubeflow/spark-operator', next: 'ghcr.io/kubeflow/spark-operator/controller', want: 'ghcr.io/kubeflow/spark-operator/controller' },
     { written: 'k8s.gcr.io/pause', next: 'registry.k8s.io/pause', want: 'registry.k8s.io/pause' },
+    // `foo/bar` would be docker.io/foo/bar, another repository: keep library/ for nested paths.
+    { written: 'redis', next: 'docker.io/library/foo/bar', want: 'library/foo/bar' },
+    { written: 'library/redis', next: 'docker.io/library/foo/bar', want: 'library/foo/bar' },
   ];
   for (const c of cases) {
     it(`${c.written} -> ${c.want}`, () => {
+      // Whatever the style, the written name must normalize back to the new name.
+      const back = parseImageReference(nameInStyleOf((parseImageReference(c.written) as { ref: ImageReference }).ref, c.next));
+      assert.ok(back.ok);
+      assert.strictEqual(normalizedName(back.ref), c.next);
       const r = parseImageReference(c.written);
       assert.ok(r.ok);
       assert.strictEqual(nameInStyleOf(r.ref, c.next), c.want);

@@ -1,8 +1,10 @@
+import { type FindingVerification, copyCommandFor } from '../../core/verify/index';
 import { oneOf, parseArgs, positiveInt } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../io';
-import { mentionRecords } from '../mentionRecords';
+import { mentionRecords, recordFindings } from '../mentionRecords';
 import { toSarif } from '../sarif';
+import { VERIFY_OPTIONS, VERIFY_USAGE, verifyWorkspace } from '../verifyWorkspace';
 import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace } from '../workspaceScan';
 
 const usage = `Usage: registry-migrator scan [paths…] [options]
@@ -14,8 +16,11 @@ Options:
   --format FORMAT       text (default), json or sarif
   --rules FILE          rules file (default: .registry-migrations.yaml in the scanned folder)
   --max-file-size KB    skip larger files (default 5120)
+  --exclude GLOB        skip matching paths (repeatable; adds to the rules file's exclude:)
+${VERIFY_USAGE}
 
-Exit codes: 0 clean, 1 deprecated references found, 2 usage or rules errors.
+Exit codes: 0 clean, 1 deprecated references found, 2 usage or rules errors,
+3 (with --verify) some references could not be checked (a registry was unreachable).
 `;
 
 export const scanCommand: Command = {
@@ -24,6 +29,7 @@ export const scanCommand: Command = {
   async run(argv, io) {
     const { positionals, options } = parseArgs(argv, {
       ...COMMON_OPTIONS,
+      ...VERIFY_OPTIONS,
       all: { type: 'boolean' },
       format: { type: 'string' },
     });
@@ -34,9 +40,11 @@ export const scanCommand: Command = {
       rulesFile: options.rules as string | undefined,
       all,
       maxFileSizeKB: positiveInt(options['max-file-size'], 'max-file-size', 5120),
+      exclude: options.exclude as string[] | undefined,
     });
     printRuleProblems(io, ws.ruleProblems);
-    const records = mentionRecords(ws.scanned, all);
+    const verifications = options.verify === true ? await verifyWorkspace(io, ws.scanned, options) : undefined;
+    const records = mentionRecords(ws.scanned, all, verifications);
     const deprecated = records.filter((r) => r.deprecated);
     if (format === 'json') {
       io.out(JSON.stringify({ mentions: records, skippedFiles: ws.skipped, ruleProblems: ws.ruleProblems.map(({ name: _n, ...p }) => p) }, null, 2) + '\n');
@@ -46,7 +54,12 @@ export const scanCommand: Command = {
       printSkipped(io, ws.skipped);
       for (const r of records) {
         const where = `${r.file}:${r.line}:${r.column}`;
-        if (r.deprecated) io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
+        if (r.deprecated) {
+          io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
+          const finding = recordFindings.get(r);
+          const v = finding && verifications?.get(finding);
+          if (v) io.out(`    ${verificationLine(v)}\n`);
+        }
         else if (r.skipped) io.out(`${where}  skipped  ${r.text}: ${r.skipped}\n`);
         else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
       }
@@ -59,6 +72,14 @@ export const scanCommand: Command = {
       );
     }
     if (ws.ruleProblems.length) return EXIT.usage;
+    if (records.some((r) => r.verification?.state === 'unreachable')) return EXIT.unchecked;
     return deprecated.length ? EXIT.findings : EXIT.ok;
   },
 };
+
+/** `verified: identical: …`, `missing-at-new: …; copy it: registry-migrator copy …`, or why not checked. */
+export function verificationLine(v: FindingVerification): string {
+  if (!v.checked) return `not checked: ${v.reason}`;
+  const copy = copyCommandFor(v.target, v.verification);
+  return `${v.verification.state}: ${v.verification.detail}${copy ? `; to make it identical: ${copy}` : ''}`;
+}

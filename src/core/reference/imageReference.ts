@@ -144,7 +144,10 @@ export function splitName(name: string): { domain: string; path: string } {
 export function nameInStyleOf(written: Pick<ImageReference, 'domain' | 'path'>, newName: string): string {
   const { domain, path } = splitName(newName);
   if (domain === DOCKER_HUB && written.domain === '') {
-    return path.startsWith('library/') && !written.path.includes('/') ? path.slice('library/'.length) : path;
+    // Only an official image (`library/NAME`, one component after it) may drop `library/`:
+    // `library/foo/bar` written as `foo/bar` would be docker.io/foo/bar, another repository.
+    const official = path.startsWith('library/') && path.indexOf('/', 'library/'.length) === -1;
+    return official && !written.path.includes('/') ? path.slice('library/'.length) : path;
   }
   if (domain === DOCKER_HUB && written.domain !== '' && normalizeDomain(written.domain) === DOCKER_HUB) {
     return `${written.domain}/${path}`;

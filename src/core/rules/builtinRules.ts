@@ -1,8 +1,20 @@
-import type { MigrationRule } from './migrationRule';
+import type { MigrationRule, TagPolicy } from './migrationRule';
 
 type BuiltinRule = Omit<MigrationRule, 'origin' | 'enabled'>;
 
 const SPARK_TARGET = 'ghcr.io/kubeflow/spark-operator/controller';
+
+/**
+ * The controller repository carries the 2.x releases. The `v1beta2-<operator>-<spark>` tags
+ * of the GoogleCloudPlatform era were not carried over: users who pointed the chart at
+ * ghcr.io/kubeflow/spark-operator with `v1beta2-1.3.3-3.1.1` got "not found" (#1991), and
+ * chart 1.2.x named tags that the new homes never had (#2004, #2034).
+ */
+const SPARK_TAGS: TagPolicy = {
+  range: '>=2.0.0',
+  message: 'the v1beta2-… tags of the GoogleCloudPlatform era were not published there; pick a 2.x tag by hand (and upgrade the CRDs with the chart)',
+  source: 'https://github.com/kubeflow/spark-operator/issues/1991',
+};
 
 /**
  * The moves we know, with their sources (see ../shared/registry-notes.md for the history).
@@ -19,6 +31,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2022-02',
     source: 'https://github.com/kubeflow/spark-operator/pull/1454',
     severity: 'warning',
+    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GHCR-GCP',
@@ -29,6 +42,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2024-04',
     source: 'https://github.com/kubeflow/spark-operator/pull/1956',
     severity: 'warning',
+    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GHCR-SPARK-ON-K8S',
@@ -39,6 +53,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2024-04',
     source: 'https://github.com/kubeflow/spark-operator/issues/1930',
     severity: 'warning',
+    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GHCR-KUBEFLOW',
@@ -49,6 +64,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2025-03',
     source: 'https://github.com/kubeflow/spark-operator/pull/2483',
     severity: 'warning',
+    tags: SPARK_TAGS,
   },
   {
     id: 'SO-DOCKERIO',
@@ -59,6 +75,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2025-03',
     source: 'https://github.com/kubeflow/spark-operator/pull/2483',
     severity: 'warning',
+    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GCR-SPARK',
@@ -99,6 +116,23 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2025-09-29',
     source: 'https://github.com/bitnami/charts/issues/35164',
     severity: 'warning',
+    // bitnami/charts#36229: the debian-8/9/10, centos-7 and ol-7 families were not copied to
+    // bitnamilegacy (tags such as 10.3.2-debian-9-r12 or 1.2.3-centos-7-r0).
+    tags: {
+      exclude: '(^|-)(debian-(8|9|10)|centos-7|ol-7)(-|$)',
+      message: 'Bitnami did not copy the debian-8, debian-9, debian-10, centos-7 and ol-7 tag families to bitnamilegacy; move to a debian-11 or debian-12 tag by hand',
+      source: 'https://github.com/bitnami/charts/issues/36229',
+    },
+    // bitnami/charts#30850: charts refuse images other than their defaults unless this is set.
+    companions: [
+      {
+        helmValue: 'global.security.allowInsecureImages',
+        value: 'true',
+        whenNewNameStartsWith: 'docker.io/bitnamilegacy/',
+        reason: 'Bitnami charts refuse images other than their defaults unless global.security.allowInsecureImages is true',
+        source: 'https://github.com/bitnami/charts/issues/30850',
+      },
+    ],
   },
   {
     id: 'COREOS-PROMETHEUS-OPERATOR',
@@ -129,6 +163,13 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2021',
     source: 'https://github.com/kubernetes/kube-state-metrics/releases/tag/v2.0.0',
     severity: 'warning',
+    // kube-state-metrics#1409: "we are stopping the quay image publishing for 2.0 onwards, and
+    // only doing gcr images"; v1.x stayed on quay.io/coreos.
+    tags: {
+      range: '>=2.0.0',
+      message: 'registry.k8s.io publishes kube-state-metrics only from v2.0; v1.x stayed on quay.io/coreos, and v2 renamed metrics and flags, so upgrade by hand',
+      source: 'https://github.com/kubernetes/kube-state-metrics/issues/1409',
+    },
   },
   {
     id: 'QUAY-INGRESS-NGINX',
@@ -139,6 +180,14 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2020-07',
     source: 'https://github.com/kubernetes/ingress-nginx/blob/main/Changelog.md',
     severity: 'warning',
+    // The last quay.io tag is 0.33.0; from controller-v0.34.0 the images are published to the
+    // Kubernetes registry, with a "v" (helm/charts#23213, the 0.34.0 release notes).
+    tags: {
+      range: '>=0.34.0',
+      transform: { addPrefix: 'v' },
+      message: 'the quay.io tags (up to 0.33.0) were not copied; registry.k8s.io/ingress-nginx/controller starts at v0.34.0, with a "v": choose a v0.34.0 or later tag by hand',
+      source: 'https://github.com/kubernetes/ingress-nginx/releases/tag/controller-v0.34.0',
+    },
   },
   {
     id: 'COREOS-FLANNEL',
@@ -146,6 +195,24 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     to: 'docker.io/flannel/flannel',
     match: 'exact',
     reason: 'flannel moved out of the CoreOS organisation to its own Docker Hub namespace',
+    since: '2023',
+    source: 'https://github.com/flannel-io/flannel/releases/tag/v0.21.0',
+    severity: 'warning',
+    // flannel-io/flannel#1516 moved publishing from quay.io back to Docker Hub (0.17.0 was never
+    // on quay, kubernetes/kops#13552), first as flannelcni/flannel, then flannel/flannel.
+    // Per-architecture tags (v0.11.0-amd64) belong to the quay era; Docker Hub has multi-arch tags.
+    tags: {
+      exclude: '-(amd64|arm64|arm|ppc64le|s390x)$',
+      message: 'the per-architecture tags of quay.io/coreos/flannel were not carried over; use the multi-arch vX.Y.Z tag',
+      source: 'https://github.com/flannel-io/flannel/pull/1516',
+    },
+  },
+  {
+    id: 'FLANNELCNI',
+    from: ['docker.io/flannelcni/flannel'],
+    to: 'docker.io/flannel/flannel',
+    match: 'exact',
+    reason: 'flannel publishes under the flannel organisation on Docker Hub since v0.21.0; flannelcni/flannel was the interim home',
     since: '2023',
     source: 'https://github.com/flannel-io/flannel/releases/tag/v0.21.0',
     severity: 'warning',

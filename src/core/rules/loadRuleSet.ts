@@ -1,7 +1,8 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Pair } from 'yaml';
 import { parseImageReference } from '../reference/imageReference';
 import { builtinRules } from './builtinRules';
-import { type MigrationRule, type RuleProblem, type RuleSet, type Severity, SEVERITIES } from './migrationRule';
+import { type CompanionEdit, type MigrationRule, type RuleProblem, type RuleSet, type Severity, SEVERITIES, type TagPolicy } from './migrationRule';
+import { checkTagPolicy } from './tagPolicy';
 import { normalizeRuleName, RuleMatcher } from './matchRule';
 
 export interface RuleSetInput {
@@ -19,9 +20,12 @@ export interface LoadedRuleSet {
   ruleSet: RuleSet;
   /** Problems of user rules. The built-in rules always load; a bad user rule is left out. */
   problems: RuleProblem[];
+  /** The rules file's `exclude:` globs (paths the CLI and the workspace scan skip). */
+  exclude: string[];
 }
 
-const RULE_KEYS = new Set(['id', 'from', 'to', 'match', 'reason', 'since', 'source', 'message', 'severity', 'enabled']);
+const RULE_KEYS = new Set(['id', 'from', 'to', 'match', 'reason', 'since', 'source', 'message', 'severity', 'enabled', 'tags', 'companions']);
+const TAG_KEYS = new Set(['pattern', 'range', 'until', 'exclude', 'message', 'transform', 'source']);
 
 export const RULES_FILE_NAME = '.registry-migrations.yaml';
 
@@ -46,7 +50,8 @@ export function loadRuleSet(input: RuleSetInput = {}): LoadedRuleSet {
     }
   }
 
-  if (input.rulesFile) loadRulesFile(input.rulesFile.text, input.rulesFile.path, byId, problems);
+  const exclude: string[] = [];
+  if (input.rulesFile) loadRulesFile(input.rulesFile.text, input.rulesFile.path, byId, problems, exclude);
 
   for (const id of input.disabledRules ?? []) {
     const r = byId.get(id);
@@ -54,10 +59,10 @@ export function loadRuleSet(input: RuleSetInput = {}): LoadedRuleSet {
   }
   let rules = [...byId.values()];
   if (input.severity && input.severity !== 'rule') rules = rules.map((r) => ({ ...r, severity: input.severity as Severity }));
-  return { ruleSet: { rules }, problems: problems.concat(findCycles(rules)) };
+  return { ruleSet: exclude.length ? { rules, exclude } : { rules }, problems: problems.concat(findCycles(rules)), exclude };
 }
 
-function loadRulesFile(text: string, path: string, byId: Map<string, MigrationRule>, problems: RuleProblem[]): void {
+function loadRulesFile(text: string, path: string, byId: Map<string, MigrationRule>, problems: RuleProblem[], exclude: string[]): void {
   const lc = new LineCounter();
   const at = (offset: number, message: string) => {
     const p = lc.linePos(Math.max(0, offset));
@@ -82,7 +87,17 @@ function loadRulesFile(text: string, path: string, byId: Map<string, MigrationRu
   }
   for (const pair of root.items as Pair<Node, Node | null>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (key !== 'rules' && key !== 'disabledRules') at(pair.key?.range?.[0] ?? 0, `unknown key "${key}" (expected "rules" or "disabledRules")`);
+    if (key !== 'rules' && key !== 'disabledRules' && key !== 'exclude') at(pair.key?.range?.[0] ?? 0, `unknown key "${key}" (expected "rules", "disabledRules" or "exclude")`);
+  }
+  const excludeNode = root.get('exclude', true) as Node | undefined;
+  if (excludeNode) {
+    if (!isSeq(excludeNode)) at(excludeNode.range?.[0] ?? 0, '`exclude` must be a list of globs, e.g. ["vendor/**", "docs/releases/**"]');
+    else {
+      for (const item of excludeNode.items as Node[]) {
+        if (isScalar(item) && typeof item.value === 'string' && item.value.trim() !== '') exclude.push(item.value);
+        else at(item.range?.[0] ?? 0, 'each `exclude` entry must be a glob such as vendor/**');
+      }
+    }
   }
   const disabled = root.get('disabledRules', true) as Node | undefined;
   if (disabled) {
@@ -154,6 +169,16 @@ function validateRule(
       merged.severity = r.severity as Severity;
     }
     for (const k of ['reason', 'since', 'source', 'message'] as const) if (typeof r[k] === 'string') merged[k] = r[k] as string;
+    if (r.tags !== undefined) {
+      const tags = validateTags(r.tags, report);
+      if (!tags) return undefined;
+      merged.tags = tags;
+    }
+    if (r.companions !== undefined) {
+      const companions = validateCompanions(r.companions, report);
+      if (!companions) return undefined;
+      merged.companions = companions;
+    }
     return merged;
   }
   const match = r.match ?? 'prefix';
@@ -199,7 +224,59 @@ function validateRule(
   };
   if (to !== undefined) rule.to = to;
   if (typeof r.message === 'string') rule.message = r.message;
+  if (r.tags !== undefined) {
+    const tags = validateTags(r.tags, report);
+    if (!tags) return undefined;
+    rule.tags = tags;
+  }
+  if (r.companions !== undefined) {
+    const companions = validateCompanions(r.companions, report);
+    if (!companions) return undefined;
+    rule.companions = companions;
+  }
   return rule;
+}
+
+/** `tags: {range: ">=2.0.0", transform: {addPrefix: v}, message: …}`. */
+function validateTags(raw: unknown, report: (message: string, key?: string) => void): TagPolicy | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return report('`tags` must be a mapping (pattern, range, until, exclude, message, transform)', 'tags'), undefined;
+  const t = raw as Record<string, unknown>;
+  for (const k of Object.keys(t)) if (!TAG_KEYS.has(k)) return report(`unknown key tags.${k} (expected one of ${[...TAG_KEYS].join(', ')})`, 'tags'), undefined;
+  const policy: TagPolicy = {};
+  for (const k of ['pattern', 'range', 'until', 'exclude', 'message', 'source'] as const) {
+    if (t[k] === undefined) continue;
+    if (typeof t[k] !== 'string' && typeof t[k] !== 'number') return report(`\`tags.${k}\` must be text`, 'tags'), undefined;
+    policy[k] = String(t[k]);
+  }
+  if (t.transform !== undefined) {
+    const tr = t.transform as Record<string, unknown> | null;
+    if (typeof tr !== 'object' || tr === null || Object.keys(tr).some((k) => k !== 'addPrefix' && k !== 'removePrefix') || Object.values(tr).some((v) => typeof v !== 'string')) {
+      return report('`tags.transform` takes addPrefix and/or removePrefix, e.g. {addPrefix: v}', 'tags'), undefined;
+    }
+    policy.transform = tr as TagPolicy['transform'];
+  }
+  const problem = checkTagPolicy(policy);
+  if (problem) return report(problem, 'tags'), undefined;
+  return policy;
+}
+
+/** `companions: [{helmValue: global.security.allowInsecureImages, value: "true", reason: …}]`. */
+function validateCompanions(raw: unknown, report: (message: string, key?: string) => void): CompanionEdit[] | undefined {
+  if (!Array.isArray(raw)) return report('`companions` must be a list', 'companions'), undefined;
+  const out: CompanionEdit[] = [];
+  for (const c of raw as Record<string, unknown>[]) {
+    if (typeof c !== 'object' || c === null || typeof c.helmValue !== 'string' || !/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(c.helmValue) || c.value === undefined) {
+      return report('each companion needs `helmValue` (a dotted Helm value path) and `value`', 'companions'), undefined;
+    }
+    out.push({
+      helmValue: c.helmValue,
+      value: String(c.value),
+      reason: typeof c.reason === 'string' ? c.reason : `set ${c.helmValue}`,
+      ...(typeof c.whenNewNameStartsWith === 'string' ? { whenNewNameStartsWith: c.whenNewNameStartsWith } : {}),
+      ...(typeof c.source === 'string' ? { source: c.source } : {}),
+    });
+  }
+  return out;
 }
 
 /** Checks a rule name: a registry host, or a repository name without tag or digest. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/analyze';
+import { dedupeEdits } from '../../core/rewrite/applyEdits';
 import { ANALYZABLE_SELECTOR, isAnalyzableUri } from '../analyzableDocument';
 import { documentPositions, sourceUri } from '../convert';
 import { Disposable } from '../disposable';
@@ -85,7 +86,8 @@ export class MigrationCodeActions extends Disposable implements vscode.CodeActio
   private editFor(doc: vscode.TextDocument, findings: readonly Finding[]): vscode.WorkspaceEdit {
     const positions = documentPositions(doc);
     const edit = new vscode.WorkspaceEdit();
-    for (const f of findings) for (const e of f.edits) edit.replace(doc.uri, positions.range(e.span), e.newText);
+    // Companion edits (Bitnami's allowInsecureImages) ride on several findings: write each once.
+    for (const e of dedupeEdits(findings.flatMap((f) => f.edits)).edits) edit.replace(doc.uri, positions.range(e.span), e.newText);
     return edit;
   }
 }

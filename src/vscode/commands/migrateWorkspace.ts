@@ -100,7 +100,7 @@ async function planWorkspace(store: FindingsStore): Promise<PlannedFile[] | unde
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Registry Migrator: finding moved images', cancellable: true },
     async (_p, token) => {
-      const list = await listScannedFiles(token);
+      const list = await listScannedFiles(token, (u) => store.isExcludedByRules(u));
       const planned: PlannedFile[] = [];
       for (const uri of list) {
         if (token.isCancellationRequested) return undefined;
@@ -132,6 +132,8 @@ function buildEdit(planned: PlannedFile[]): MigrateResult {
   const groups = new Map<string, { label: string; references: number }>();
   let references = 0;
   for (const { uri, findings, positions } of planned) {
+    // A companion edit (the same object on several findings of a file) goes in once.
+    const written = new Set<Finding['edits'][number]>();
     for (const f of findings) {
       references++;
       // The preview groups changes by label: one group per rule.
@@ -140,7 +142,12 @@ function buildEdit(planned: PlannedFile[]): MigrateResult {
       g.references++;
       groups.set(f.rule.id, g);
       const metadata: vscode.WorkspaceEditEntryMetadata = { label, description: f.rule.reason, needsConfirmation: false };
-      for (const e of f.edits) edit.replace(uri, positions.range(e.span), e.newText, metadata);
+      for (const e of f.edits) {
+        if (written.has(e)) continue;
+        written.add(e);
+        const m = f.companions?.some((c) => c.edit === e) ? { ...metadata, label: `${label} (companion)`, description: f.companions.find((c) => c.edit === e)!.description } : metadata;
+        edit.replace(uri, positions.range(e.span), e.newText, m);
+      }
     }
   }
   return { edit, references, files: planned.length, groups: [...groups.values()], applied: false, appliedReferences: 0, appliedFiles: 0, mode: 'none' };

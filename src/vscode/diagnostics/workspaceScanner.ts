@@ -79,7 +79,7 @@ export class WorkspaceScanner extends Disposable {
     const result: ScanResult = { files: 0, findings: 0, filesWithFindings: 0, cancelled: false, ms: 0 };
     let files: vscode.Uri[] = [];
     try {
-      files = await listScannedFiles(token);
+      files = await listScannedFiles(token, (u) => this.store.isExcludedByRules(u));
     } catch (e) {
       this.log.error(`listing workspace files failed: ${String(e)}`);
     }
@@ -169,7 +169,7 @@ export class WorkspaceScanner extends Disposable {
       if (openDocument(uri)) continue;
       if (!this.wantsRescan) continue;
       try {
-        if (await isScannedFile(uri)) {
+        if (await isScannedFile(uri, (u) => this.store.isExcludedByRules(u))) {
           this.scanned.add(key);
           await this.scanFile(uri);
         } else {
