@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { analyzeText, detectFileFormat, type Finding, type ImageMention } from '../core/analyze';
+import type { Verification } from '../core/verify/index';
 import { isAnalyzableUri } from './analyzableDocument';
 import type { FileFormat } from '../core/scan/fileFormat';
 import { documentPositions, type Positions, sourceUri, textPositions, toDiagnosticSeverity } from './convert';
@@ -62,6 +63,9 @@ export class FindingsStore extends Disposable {
   private readonly findingsChanged = this._register(new vscode.EventEmitter<void>());
   /** Fires after any file's findings were published or removed (many times during a scan: debounce). */
   readonly onDidChangeFindings = this.findingsChanged.event;
+
+  /** The session's registry answer for a finding (set by the extension: the shared VerificationStore). */
+  verificationOf: (f: Finding) => Verification | undefined = () => undefined;
 
   constructor(private readonly rules: RuleSets, private readonly log: vscode.LogOutputChannel) {
     super();
@@ -143,7 +147,9 @@ export class FindingsStore extends Disposable {
     for (const f of findings) {
       const ranges = f.spans.map((s) => positions.range(s));
       ranges.forEach((range, i) => {
-        const d = new vscode.Diagnostic(range, f.message, toDiagnosticSeverity(f.severity));
+        // "… moved to registry.k8s.io/pause: … registry.k8s.io/pause:3.9: same digest as k8s.gcr.io/pause:3.9, sha256:7031c1b2…."
+        const v = this.verificationOf(f);
+        const d = new vscode.Diagnostic(range, v ? `${f.message} ${v.detail}.` : f.message, toDiagnosticSeverity(f.severity));
         d.source = DIAGNOSTIC_SOURCE;
         const target = sourceUri(f.rule.source);
         d.code = target ? { value: f.rule.id, target } : f.rule.id;

@@ -40,7 +40,7 @@ describe('hover on image references', function () {
     assert.match(md, /\*\*k8s\.gcr\.io\/pause\*\* · tag `3\.9`/);
     assert.match(md, /Moved: `k8s\.gcr\.io\/pause` → `registry\.k8s\.io\/pause`/);
     assert.match(md, /Rule `K8S-GCR` \(\[source\]\(https:\/\/[^)]+\)\): [^\n]+, since \d{4}/);
-    assert.match(md, /Not verified yet/, 'no parity known: no network call was made to find one');
+    assert.match(md, /Not verified yet: \[Verify\]\(command:registryMigrator\.verifyReferences /, 'nothing known: no network call was made to find out');
     assert.match(md, /\[\$\(link-external\) New on Registry Explorer\]\(https:\/\/oci\.dag\.dev\/\?image=registry\.k8s\.io%2Fpause%3A3\.9\)/);
     const show = /\(command:registryMigrator\.showInTagExplorer\?([^ )]+)/.exec(md);
     assert.ok(show, md);
@@ -48,7 +48,7 @@ describe('hover on image references', function () {
     // The link only runs when the hover trusts that one command.
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(0, 12));
     const trusted = hovers.flatMap((h) => h.contents).find((c): c is vscode.MarkdownString => typeof c !== 'string' && c.value.includes('Moved:'));
-    assert.deepStrictEqual(trusted?.isTrusted, { enabledCommands: ['registryMigrator.showInTagExplorer'] });
+    assert.deepStrictEqual(trusted?.isTrusted, { enabledCommands: ['registryMigrator.showInTagExplorer', 'registryMigrator.verifyReferences', 'registryMigrator.tagExplorer.copyMissing'] });
   });
 
   it('an image that did not move: normalized name (docker.io/library/…), tag, Docker Hub link, no rule', async () => {

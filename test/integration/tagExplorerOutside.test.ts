@@ -72,7 +72,7 @@ describe('Tag Explorer: a tag copied from outside', function () {
     await vscode.commands.executeCommand(C + 'verifyTag', n);
     assert.strictEqual(n.state, 'missing');
     const at = new vscode.Position(0, 8);
-    assert.match(await hover(uri, at), /outside\/dst:1\.0\.0 does not exist: the tag is missing at the new home/);
+    assert.match(await hover(uri, at), /outside\/dst:1\.0\.0 does not exist; /);
 
     // From outside the extension: skopeo when installed, else the test's own registry client.
     if (SKOPEO) execFileSync(SKOPEO, ['copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${SRC}:1.0.0`, `docker://${DST}:1.0.0`], { stdio: 'pipe', env: { ...process.env, HOME: process.env.TMPDIR ?? '/tmp' } });
@@ -87,7 +87,7 @@ describe('Tag Explorer: a tag copied from outside', function () {
     assert.deepStrictEqual([n.inOld, n.inNew, n.parity?.new?.digest], [true, true, image.digest]);
     assert.match(String(api.provider.getTreeItem(n).description), /identical/);
     const md = await hover(uri, at);
-    assert.match(md, new RegExp(`outside/dst:1\\.0\\.0: same digest as ${SRC.replace(/\./g, '\\.')}:1\\.0\\.0 \\(sha256:${image.digest.slice(7, 19)}…\\)`));
+    assert.match(md, new RegExp(`outside/dst:1\\.0\\.0: same digest as ${SRC.replace(/\./g, '\\.')}:1\\.0\\.0, sha256:${image.digest.slice(7, 15)}…`));
   });
 
   it('Verify All after the copy agrees, from fresh listings', async () => {

@@ -61,8 +61,10 @@ export class MigrationCodeActions extends Disposable implements vscode.CodeActio
       a.edit = this.editFor(doc, [f]);
       a.diagnostics = diagnostics;
       // The one preferred action of the diagnostic ("Fix all" and "Show in Tag Explorer" never are):
-      // with two, Auto Fix (⇧⌥.) applies neither.
-      a.isPreferred = true;
+      // with two, Auto Fix (⇧⌥.) applies neither. None when the registry said the new
+      // reference is missing or a different image: Auto Fix must not break a pull.
+      const state = this.store.verificationOf(f)?.state;
+      a.isPreferred = state !== 'missing-at-new' && state !== 'different';
       return a;
     }
     const target = sourceUri(f.rule.source);

@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
 import type { Finding, ImageMention, Span } from '../../core/analyze';
 import { normalizedName } from '../../core/reference/imageReference';
-import { parseRepository, type Repository, type TagParity } from '../../core/registry/index';
+import { parseRepository, type Repository } from '../../core/registry/index';
+import { type Verification, type VerificationStore, verificationTarget } from '../../core/verify/index';
 import { ANALYZABLE_SELECTOR, isAnalyzableUri } from '../analyzableDocument';
 import { Disposable } from '../disposable';
+import { verificationOf } from '../verificationOf';
 import { type FindingsStore, formatOf } from '../findingsStore';
-import type { ParityResults } from '../parityResults';
-import { browserName, browserUrl, shortDigest } from '../registryWebLinks';
+import { browserName, browserUrl } from '../registryWebLinks';
 
 export const SHOW_IN_TAG_EXPLORER = 'registryMigrator.showInTagExplorer';
+export const VERIFY_REFERENCES = 'registryMigrator.verifyReferences';
+export const COPY_MISSING = 'registryMigrator.tagExplorer.copyMissing';
+
 
 /**
  * A hover on every image reference, deprecated or not, the way Docker DX and the Kubernetes
@@ -18,7 +22,7 @@ export const SHOW_IN_TAG_EXPLORER = 'registryMigrator.showInTagExplorer';
  * the document's last analysis and the session's results only: a hover makes no network call.
  */
 export class ImageHover extends Disposable implements vscode.HoverProvider {
-  constructor(private readonly store: FindingsStore, private readonly parity: ParityResults) {
+  constructor(private readonly store: FindingsStore, private readonly verifications: VerificationStore) {
     super();
     this._register(vscode.languages.registerHoverProvider(ANALYZABLE_SELECTOR, this));
   }
@@ -34,7 +38,7 @@ export class ImageHover extends Disposable implements vscode.HoverProvider {
       if (!mention) return undefined;
       const finding = record.findings.find((f) => f.mention === mention);
       const span = spansOf(mention).find(within)!;
-      const md = hoverMarkdown(mention, finding, finding?.newName && mention.ref?.tag ? this.parity.get(finding.oldName, finding.newName, mention.ref.tag) : undefined);
+      const md = hoverMarkdown(mention, finding, finding && verificationOf(this.verifications, finding));
       return new vscode.Hover(md, new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end)));
     } catch {
       // A hover must never surface an error from us.
@@ -49,9 +53,9 @@ function spansOf(m: ImageMention): Span[] {
 }
 
 /** The hover's Markdown for one mention (exported for the tests' expectations, and reuse). */
-export function hoverMarkdown(m: ImageMention, f: Finding | undefined, parity: TagParity | undefined): vscode.MarkdownString {
+export function hoverMarkdown(m: ImageMention, f: Finding | undefined, verification: Verification | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: [SHOW_IN_TAG_EXPLORER] };
+  md.isTrusted = { enabledCommands: [SHOW_IN_TAG_EXPLORER, VERIFY_REFERENCES, COPY_MISSING] };
   const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
   if (m.skipped || !m.ref) {
     md.appendMarkdown(`**Image reference** ${code(m.text)}\n\n${m.skipped ?? 'not a literal reference'}: not checked.`);
@@ -76,7 +80,11 @@ export function hoverMarkdown(m: ImageMention, f: Finding | undefined, parity: T
     }
     const chain = f.chain.length > 1 ? ` (via ${f.chain.map((r) => code(r.id)).join(' → ')})` : '';
     md.appendMarkdown(`Rule ${code(rule.id)}${source}: ${rule.reason}${rule.since ? `, since ${rule.since}` : ''}${chain}.\n\n`);
-    if (f.newName && ref.tag) md.appendMarkdown(parityLine(f, ref.tag, parity));
+    if (f.newName) md.appendMarkdown(verificationLine(f, verification));
+    if (verification?.state === 'missing-at-new') {
+      // The Tag Explorer's copy of the pair: its confirmation lists the tags it would copy.
+      links.push(`[$(cloud-upload) Copy to the new location…](command:${COPY_MISSING}?${encodeURIComponent(JSON.stringify([{ roots: [`${f.oldName}→${f.newName}`] }]))} "Copy the missing tags of ${f.oldName} to ${f.newName}")`);
+    }
     const newRepo = f.newName ? repositoryOf(f.newName) : undefined;
     const newUrl = newRepo && browserUrl(newRepo, ref.tag);
     if (newRepo && newUrl) links.push(`[$(link-external) New on ${browserName(newRepo)}](${newUrl})`);
@@ -93,27 +101,23 @@ export function hoverMarkdown(m: ImageMention, f: Finding | undefined, parity: T
   return md;
 }
 
+export const VERIFICATION_ICON: Record<Verification['state'], string> = {
+  identical: 'pass-filled',
+  'missing-at-new': 'circle-slash',
+  different: 'diff',
+  'old-missing': 'question',
+  unreachable: 'warning',
+};
+
 /**
- * What the Tag Explorer last found for this tag, or how to find out. The wording follows
- * `registry-migrator verify`: identical, missing at new, different.
+ * What the session knows about the new reference (registryMigrator.verifyReferences, or the
+ * Tag Explorer's Verify Tag / Verify All), in the words of `scan --verify`; or how to find out.
  */
-function parityLine(f: Finding, tag: string, p: TagParity | undefined): string {
-  const at = `${f.newName}:${tag}`;
-  const was = `${f.oldName}:${tag}`;
-  const digest = (d: string | undefined) => (d ? ` (${d.slice(0, 7 + 12)}…)` : '');
-  if (!p) return `$(circle-large-outline) Not verified yet: *Verify Tag* in the Tag Explorer checks that ${at} is the same image.\n\n`;
-  switch (p.status) {
-    case 'identical':
-      return `$(pass-filled) ${at}: same digest as ${was}${digest(p.new?.digest)}.\n\n`;
-    case 'missing':
-      return `$(circle-slash) ${at} does not exist: the tag is missing at the new home (copy it first).\n\n`;
-    case 'different':
-      return `$(diff) ${at} is a different image from ${was}: ${shortDigest(p.new?.digest)} ≠ ${shortDigest(p.old?.digest)}.\n\n`;
-    case 'only-in-new':
-      return `$(question) ${was} is not listed at the old home; ${at} exists${digest(p.new?.digest)}.\n\n`;
-    case 'error':
-      return `$(warning) Could not compare ${at}: ${p.cause?.message ?? 'error'}.\n\n`;
-  }
+function verificationLine(f: Finding, v: Verification | undefined): string {
+  if (v) return `$(${VERIFICATION_ICON[v.state]}) ${v.detail}.\n\n`;
+  const t = verificationTarget(f);
+  if (!t.ok) return `$(circle-large-outline) Not checkable at the registry: ${t.reason}.\n\n`;
+  return `$(circle-large-outline) Not verified yet: [Verify](command:${VERIFY_REFERENCES} "Ask both registries (registryMigrator.verifyReferences)") that it is the same image, or *Verify Tag* in the Tag Explorer.\n\n`;
 }
 
 function commandLink(text: string, args: unknown[], title: string): string {

@@ -3,7 +3,7 @@ import { renderVerifyMarkdown } from '../../core/registry/verifyReportFormat';
 import { type VerifyReport, formatRepository, verifyRepositories } from '../../core/registry/index';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
-import type { ParityResults } from '../parityResults';
+import type { VerificationStore } from '../../core/verify/index';
 import { SECTION } from '../settings';
 import { type CopyMissingOptions, type CopyMissingOutcome, CopyMissing } from './copyMissing';
 import { EditorLinks } from './editorLinks';
@@ -43,7 +43,7 @@ export class TagExplorer extends Disposable {
   private lastReports: VerifyReport[] = [];
   private readonly copier: CopyMissing;
 
-  constructor(context: vscode.ExtensionContext, store: FindingsStore, private readonly log: vscode.LogOutputChannel, results?: ParityResults) {
+  constructor(context: vscode.ExtensionContext, store: FindingsStore, private readonly log: vscode.LogOutputChannel, results?: VerificationStore) {
     super();
     this.access = this._register(new RegistryAccess(context.secrets, log));
     this.provider = this._register(new TagExplorerProvider(store, this.access, results));

@@ -3,7 +3,7 @@ import { type RegistryClient, RegistryError, type Repository, type TagCopyResult
 import { compareTag } from '../../core/registry/verifyRepositories';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
-import type { ParityResults } from '../parityResults';
+import type { VerificationStore } from '../../core/verify/index';
 import { SECTION } from '../settings';
 import { parsePinnedEntry, rateLimitReset, tagFilter } from './imageLinks';
 import type { RegistryAccess } from './registryAccess';
@@ -59,7 +59,7 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
   /** Counts what a refresh costs, for the benchmark and tests: element refreshes vs whole-tree ones. */
   readonly stats = { elementRefreshes: 0, treeRefreshes: 0, refreshEvents: 0 };
 
-  constructor(private readonly store: FindingsStore, private readonly access: RegistryAccess, private readonly results?: ParityResults) {
+  constructor(private readonly store: FindingsStore, private readonly access: RegistryAccess, private readonly results?: VerificationStore) {
     super();
     this._register(store.onDidChangeFindings(() => this.scheduleRoots()));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -223,9 +223,11 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
     this.markDirty(n);
   }
 
-  /** Into the session's shared results, for the editor's hover (and, later, diagnostics). */
+  /** Into the session's shared results: the editor's diagnostics and hovers show them. */
   private share(root: RootNode, r: TagParity): void {
-    if (root.new) this.results?.set(formatRepository(root.old), formatRepository(root.new), r);
+    // An aborted check says nothing about the tag: keep what was known.
+    if (!root.new || (r.status === 'error' && r.cause?.code === 'aborted')) return;
+    this.results?.recordTagParity(formatRepository(root.old), formatRepository(root.new), r);
   }
 
   /**
