@@ -35,6 +35,7 @@ const http = require('http');
 const net = require('net');
 const os = require('os');
 const path = require('path');
+const { handleUi } = require('./harness/uiDriver');
 
 const root = path.resolve(__dirname, '..');
 const label = process.env.RM_STAGE || 'integration';
@@ -181,6 +182,7 @@ function startScreenshotServer(getPage) {
     const s = http.createServer((req, res) => {
       const u = new URL(req.url, 'http://127.0.0.1');
       const done = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+      if (u.pathname === '/ui') return void handleUi(u, res, getPage); // clicks for tests: scripts/harness/uiDriver.js
       if (u.pathname !== '/screenshot') return done(404, { error: 'not found' });
       const name = path.basename(u.searchParams.get('name') || 'screenshot.png');
       const out = u.searchParams.get('path') ? path.resolve(root, u.searchParams.get('path')) : path.join(screenshotDir, name);

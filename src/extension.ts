@@ -5,6 +5,10 @@ import { openRulesFile } from './vscode/commands/openRulesFile';
 import { DocumentDiagnostics } from './vscode/diagnostics/documentDiagnostics';
 import { WorkspaceScanner } from './vscode/diagnostics/workspaceScanner';
 import { FindingsStore } from './vscode/findingsStore';
+import { ImageHover } from './vscode/hover/imageHover';
+import { VerificationStore } from './core/verify/index';
+import { ReferenceVerifier } from './vscode/verification/referenceVerifier';
+import { verificationOf } from './vscode/verificationOf';
 import { RuleSets } from './vscode/ruleSets';
 import { filesExclude, readSettings, SECTION } from './vscode/settings';
 import { TagExplorer, type TagExplorerApi } from './vscode/tagExplorer/tagExplorer';
@@ -27,8 +31,13 @@ export function activate(context: vscode.ExtensionContext): RegistryMigratorApi 
   const documents = new DocumentDiagnostics(store);
   const scanner = new WorkspaceScanner(store, log);
   context.subscriptions.push(log, rules, store, documents, scanner, new MigrationCodeActions(store));
-  const tagExplorer = new TagExplorer(context, store, log);
-  context.subscriptions.push(tagExplorer);
+  // One store of registry results this session (core/verify, as the CLI's --verify): the Tag
+  // Explorer and the reference check write it; diagnostics, quick fixes and hovers read it.
+  const verifications = new VerificationStore();
+  store.verificationOf = (f) => verificationOf(verifications, f);
+  const tagExplorer = new TagExplorer(context, store, log, verifications);
+  const verifier = new ReferenceVerifier(store, verifications, () => tagExplorer.access.client, () => documents.analyzeAll(), log);
+  context.subscriptions.push(tagExplorer, new ImageHover(store, verifications), verifier);
 
   const reanalyze = () => {
     documents.analyzeAll();

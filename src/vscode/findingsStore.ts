@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { analyzeText, detectFileFormat, type Finding } from '../core/analyze';
+import { analyzeText, detectFileFormat, type Finding, type ImageMention } from '../core/analyze';
+import type { Verification } from '../core/verify/index';
+import { isAnalyzableUri } from './analyzableDocument';
 import type { FileFormat } from '../core/scan/fileFormat';
 import { documentPositions, type Positions, sourceUri, textPositions, toDiagnosticSeverity } from './convert';
 import { Disposable } from './disposable';
@@ -16,6 +18,8 @@ export const DIAGNOSTIC_SOURCE = 'Registry Migrator';
 export interface DocumentRecord {
   version: number;
   findings: Finding[];
+  /** Every image reference of the document, deprecated or not (for the hover). */
+  mentions: ImageMention[];
   /** diagnosticKey(diagnostic) -> its finding (a split reference has one key per field). */
   byKey: Map<string, Finding>;
 }
@@ -65,6 +69,9 @@ export class FindingsStore extends Disposable {
   /** Fires after any file's findings were published or removed (many times during a scan: debounce). */
   readonly onDidChangeFindings = this.findingsChanged.event;
 
+  /** The session's registry answer for a finding (set by the extension: the shared VerificationStore). */
+  verificationOf: (f: Finding) => Verification | undefined = () => undefined;
+
   constructor(private readonly rules: RuleSets, private readonly log: vscode.LogOutputChannel) {
     super();
     this.collection = this._register(vscode.languages.createDiagnosticCollection('registryMigrator'));
@@ -73,11 +80,13 @@ export class FindingsStore extends Disposable {
 
   /** Analyzes an open document and publishes its diagnostics. Never throws. */
   analyzeDocument(doc: vscode.TextDocument): DocumentRecord | undefined {
+    // The refactor preview, git's diff sides and other virtual documents are not analysed.
+    if (!isAnalyzableUri(doc.uri)) return undefined;
     const format = formatOf(doc.uri, doc.languageId);
     if (!format) return undefined;
     // A saved file's format is the core's to detect, by name and content, as the CLI does.
-    const findings = this.analyze(doc.getText(), doc.uri, doc.uri.scheme === 'untitled' ? format : undefined);
-    return this.publish(doc.uri, findings, documentPositions(doc), doc.version);
+    const { findings, mentions } = this.analyzeFull(doc.getText(), doc.uri, doc.uri.scheme === 'untitled' ? format : undefined);
+    return this.publish(doc.uri, findings, documentPositions(doc), doc.version, mentions);
   }
 
   /** Analyzes a file's text read from disk (not open in an editor) and publishes it. */
@@ -121,25 +130,32 @@ export class FindingsStore extends Disposable {
 
   /** Findings for `text` under the rules in force for `uri`; [] on any failure. */
   analyze(text: string, uri: vscode.Uri, format?: FileFormat, maxBytes?: number): Finding[] {
+    return this.analyzeFull(text, uri, format, maxBytes).findings;
+  }
+
+  /** Findings and every mention for `text`; empty on any failure. */
+  private analyzeFull(text: string, uri: vscode.Uri, format?: FileFormat, maxBytes?: number): { findings: Finding[]; mentions: ImageMention[] } {
     try {
       const analysis = analyzeText(text, uri.path, this.rules.get(uri), { maxBytes: maxBytes ?? readSettings(uri).maxFileSizeKB * 1024, format });
       if (analysis.skippedFile) this.log.debug(`skipped ${uri.fsPath}: ${analysis.skippedFile}`);
-      return analysis.findings.filter((f) => f.rule.enabled);
+      return { findings: analysis.findings.filter((f) => f.rule.enabled), mentions: analysis.mentions };
     } catch (e) {
       // The core promises not to throw on user text; if it ever does, one file goes quiet
       // instead of the extension host.
       this.log.error(`analyzing ${uri.fsPath} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      return [];
+      return { findings: [], mentions: [] };
     }
   }
 
-  private publish(uri: vscode.Uri, findings: Finding[], positions: Positions, version?: number): DocumentRecord {
+  private publish(uri: vscode.Uri, findings: Finding[], positions: Positions, version?: number, mentions: ImageMention[] = []): DocumentRecord {
     const diagnostics: vscode.Diagnostic[] = [];
     const byKey = new Map<string, Finding>();
     for (const f of findings) {
       const ranges = f.spans.map((s) => positions.range(s));
       ranges.forEach((range, i) => {
-        const d = new vscode.Diagnostic(range, f.message, toDiagnosticSeverity(f.severity));
+        // "… moved to registry.k8s.io/pause: … registry.k8s.io/pause:3.9: same digest as k8s.gcr.io/pause:3.9, sha256:7031c1b2…."
+        const v = this.verificationOf(f);
+        const d = new vscode.Diagnostic(range, v ? `${f.message} ${v.detail}.` : f.message, toDiagnosticSeverity(f.severity));
         d.source = DIAGNOSTIC_SOURCE;
         const target = sourceUri(f.rule.source);
         d.code = target ? { value: f.rule.id, target } : f.rule.id;
@@ -158,7 +174,7 @@ export class FindingsStore extends Disposable {
     if (findings.length) this.published.set(uri.toString(), findings);
     else this.published.delete(uri.toString());
     if (findings.length || hadFindings) this.findingsChanged.fire();
-    const record: DocumentRecord = { version: version ?? -1, findings, byKey };
+    const record: DocumentRecord = { version: version ?? -1, findings, mentions, byKey };
     if (version !== undefined) this.records.set(uri.toString(), record);
     return record;
   }

@@ -13,7 +13,17 @@ export interface Settings {
   exclude: string[];
   scanWorkspaceOnStartup: boolean;
   maxFileSizeKB: number;
+  /** Migrate Workspace…: ask (a modal: Apply / Preview…), always preview, or never. */
+  migratePreview: MigratePreview;
+  /** Registry checks of the open files' references: never, when asked, or as files open and change. */
+  verifyReferences: VerifyReferencesMode;
 }
+
+export type VerifyReferencesMode = 'off' | 'onDemand' | 'auto';
+const VERIFY_MODES: readonly VerifyReferencesMode[] = ['off', 'onDemand', 'auto'];
+
+export type MigratePreview = 'ask' | 'always' | 'never';
+const MIGRATE_PREVIEW: readonly MigratePreview[] = ['ask', 'always', 'never'];
 
 const SEVERITY_SETTINGS: readonly Settings['severity'][] = ['rule', 'error', 'warning', 'info', 'hint'];
 export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/vendor/**'];
@@ -26,6 +36,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
   const severity = c.get<unknown>('severity');
   const maxKB = c.get<unknown>('maxFileSizeKB');
   const rules = c.get<unknown>('rules');
+  const preview = c.get<unknown>('migratePreview');
+  const verify = c.get<unknown>('verifyReferences');
   return {
     rules: Array.isArray(rules) && rules.length === 0 ? undefined : rules ?? undefined,
     disabledRules: strings(c.get('disabledRules'), []),
@@ -33,6 +45,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
     exclude: strings(c.get('exclude'), DEFAULT_EXCLUDE),
     scanWorkspaceOnStartup: c.get<unknown>('scanWorkspaceOnStartup') !== false,
     maxFileSizeKB: typeof maxKB === 'number' && Number.isFinite(maxKB) && maxKB > 0 ? maxKB : 1024,
+    migratePreview: MIGRATE_PREVIEW.includes(preview as MigratePreview) ? (preview as MigratePreview) : 'ask',
+    verifyReferences: VERIFY_MODES.includes(verify as VerifyReferencesMode) ? (verify as VerifyReferencesMode) : 'onDemand',
   };
 }
 

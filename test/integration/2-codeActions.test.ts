@@ -25,6 +25,35 @@ describe('code actions', () => {
     await doc.save();
   });
 
+  it('every diagnostic has exactly one preferred quick fix when it can be fixed ("Replace with…"), none otherwise; a split Helm fix names every field it changes', async () => {
+    const files = ['Dockerfile', 'charts/spark-operator/values.yaml', '.github/workflows/ci.yml', 'deploy/overlays/prod/kustomization.yaml', 'docs/install.md'];
+    let checked = 0;
+    let withFix = 0;
+    for (const file of files) {
+      const uri = wsUri(file);
+      await vscode.workspace.openTextDocument(uri);
+      await waitFor(`diagnostics on ${file}`, () => (ours(uri).length ? true : undefined));
+      for (const d of ours(uri)) {
+        const actions = (await codeActions(uri, d.range)).filter((a) => a.kind?.value === 'quickfix');
+        const preferred = actions.filter((a) => a.isPreferred).map((a) => a.title);
+        const replace = actions.filter((a) => a.title.startsWith('Replace with'));
+        const where = `${file} ${codeOf(d)} at ${d.range.start.line}: ${actions.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}`).join('; ')}`;
+        assert.strictEqual(preferred.length, replace.length ? 1 : 0, where);
+        if (replace.length) assert.deepStrictEqual(preferred, [replace[0].title], where);
+        checked++;
+        if (replace.length) withFix++;
+      }
+    }
+    assert.ok(checked >= 10 && withFix >= 8, `${checked} diagnostics, ${withFix} with a fix`);
+
+    // Both fields of the split Helm image (registry gcr.io, repository spark-operator/spark-operator).
+    const values = wsUri('charts/spark-operator/values.yaml');
+    const registryField = ours(values).find((d) => d.range.start.line === 5);
+    assert.ok(registryField, ours(values).map((d) => d.range.start.line).join());
+    const titles = (await codeActions(values, registryField.range)).map((a) => a.title);
+    assert.ok(titles.includes('Replace with `ghcr.io` + `kubeflow/spark-operator/controller`'), titles.join('; '));
+  });
+
   it("a rule with no target offers to open the rule's source instead of an edit", async () => {
     const uri = wsUri('Dockerfile');
     const removed = ours(uri).find((d) => codeOf(d) === 'SO-GCR-SPARK');

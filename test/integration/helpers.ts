@@ -83,3 +83,38 @@ export function screenshot(name: string, waitFor: string, path?: string): Promis
 export async function setSetting(section: string, key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Workspace);
 }
+
+export interface UiQuery {
+  css?: string;
+  text?: string;
+  role?: string;
+  name?: string;
+  inner?: string;
+  nth?: number;
+  key?: string;
+  state?: string;
+  timeout?: number;
+}
+
+/** Whether the harness's UI driver (scripts/harness/uiDriver.js) is there: only under scripts/runIntegration.js. */
+export const hasUi = () => !!process.env.RM_SCREENSHOT_URL;
+
+/**
+ * Acts on the real workbench through the harness (scripts/harness/uiDriver.js): click a
+ * button the API cannot press (the refactor preview's Apply), count or read what is shown.
+ * Rejects with the driver's message when the locator finds nothing in time.
+ */
+export function ui<T = { ok: true }>(action: 'click' | 'waitFor' | 'count' | 'text' | 'press', q: UiQuery): Promise<T> {
+  const base = process.env.RM_SCREENSHOT_URL;
+  if (!base) return Promise.reject(new Error('no UI driver: run through scripts/runIntegration.js'));
+  const params = new URLSearchParams({ action });
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  const url = `${base.replace(/\/screenshot$/, '/ui')}?${params}`;
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body) as T) : reject(new Error(`ui ${action} ${JSON.stringify(q)}: ${body}`))));
+    }).on('error', reject);
+  });
+}

@@ -73,7 +73,10 @@ describe('Tag Explorer (against the local docker-registry)', function () {
     const root = await rootFor(OLD, NEW);
     assert.deepStrictEqual([root.origin, root.ruleIds, root.references, [...root.tagsInUse]], ['workspace', ['TEST-APP-MOVE'], 1, ['2.0.0']]);
     const item = api.provider.getTreeItem(root);
-    assert.strictEqual(item.label, `${OLD} → ${NEW}`);
+    // The old repository's short name; the new home, counts and rule in the description.
+    assert.strictEqual(item.label, 'app');
+    assert.strictEqual(item.description, `→ ${NEW} · 1 ref · TEST-APP-MOVE`);
+    assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(`Migration \\*\\*${OLD.replace(/\./g, '\\.')}\\*\\* → \\*\\*${NEW.replace(/\./g, '\\.')}\\*\\*`));
     assert.strictEqual(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     assert.ok((await children()).includes(root));
   });

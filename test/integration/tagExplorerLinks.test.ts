@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 
 import type { Repository } from '../../src/core/registry/registryClient';
+import { type RootNode, shortNames } from '../../src/vscode/tagExplorer/tagNodes';
 import { browserUrl, copyCommand, parsePinnedEntry, pinnedReference, rateLimitReset, tagFilter } from '../../src/vscode/tagExplorer/imageLinks';
 
 // The Tag Explorer's pure helpers (they live in src/vscode, so they are tested in the extension host).
@@ -13,7 +14,9 @@ describe('Tag Explorer links and references', () => {
     { name: 'Docker Hub official image', repo: repo('docker.io', 'library/redis'), tag: '7.2', expected: 'https://hub.docker.com/_/redis/tags?name=7.2' },
     { name: 'Docker Hub user image', repo: repo('docker.io', 'bitnamilegacy/redis'), expected: 'https://hub.docker.com/r/bitnamilegacy/redis' },
     { name: 'Quay tag', repo: repo('quay.io', 'prometheus-operator/prometheus-operator'), tag: 'v0.70.0', expected: 'https://quay.io/repository/prometheus-operator/prometheus-operator?tab=tags&tag=v0.70.0' },
-    { name: 'registry.k8s.io has no web UI', repo: repo('registry.k8s.io', 'pause'), tag: '3.9', expected: undefined },
+    { name: 'registry.k8s.io has no web UI of its own: Registry Explorer (oci.dag.dev) browses it', repo: repo('registry.k8s.io', 'pause'), tag: '3.9', expected: 'https://oci.dag.dev/?image=registry.k8s.io%2Fpause%3A3.9' },
+    { name: 'registry.k8s.io repository', repo: repo('registry.k8s.io', 'ingress-nginx/controller'), expected: 'https://oci.dag.dev/?repo=registry.k8s.io%2Fingress-nginx%2Fcontroller' },
+    { name: 'a private registry gets no third-party link', repo: repo('registry.acme.example:5000', 'team/app'), tag: '1.0', expected: undefined },
   ];
   for (const c of urls) it(`browserUrl: ${c.name}`, () => assert.strictEqual(browserUrl(c.repo, c.tag), c.expected));
 
@@ -69,4 +72,13 @@ describe('Tag Explorer links and references', () => {
     { message: 'tags of x: 429 TOOMANYREQUESTS', expected: undefined },
   ];
   for (const c of resets) it(`rateLimitReset: ${c.message}`, () => assert.strictEqual(rateLimitReset(c.message, 1_000)?.getTime(), c.expected));
+
+  it('shortNames: the last path component, longer only where two roots would read the same', () => {
+    const root = (old: string, id = old): RootNode => {
+      const [host, ...path] = old.split('/');
+      return { kind: 'root', id, old: { host, path: path.join('/') }, origin: 'workspace', ruleIds: [], references: 0, tagsInUse: new Set() };
+    };
+    const roots = [root('docker.io/bitnami/postgresql'), root('docker.io/bitnami/redis'), root('docker.io/library/redis'), root('k8s.gcr.io/pause'), root('quay.io/x/pause'), root('a.io/team/app'), root('b.io/team/app'), root('k8s.gcr.io/pause', 'pinned')];
+    assert.deepStrictEqual([...shortNames(roots).values()], ['postgresql', 'bitnami/redis', 'library/redis', 'k8s.gcr.io/pause', 'x/pause', 'a.io/team/app', 'b.io/team/app', 'k8s.gcr.io/pause']);
+  });
 });

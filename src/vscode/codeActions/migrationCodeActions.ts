@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/analyze';
 import { dedupeEdits } from '../../core/rewrite/applyEdits';
+import { ANALYZABLE_SELECTOR, isAnalyzableUri } from '../analyzableDocument';
 import { documentPositions, sourceUri } from '../convert';
 import { Disposable } from '../disposable';
 import { DIAGNOSTIC_SOURCE, diagnosticKey, type FindingsStore, formatOf } from '../findingsStore';
@@ -21,13 +22,12 @@ export class MigrationCodeActions extends Disposable implements vscode.CodeActio
 
   constructor(private readonly store: FindingsStore) {
     super();
-    const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
-    this._register(vscode.languages.registerCodeActionsProvider(selector, this, MigrationCodeActions.metadata));
+    this._register(vscode.languages.registerCodeActionsProvider(ANALYZABLE_SELECTOR, this, MigrationCodeActions.metadata));
   }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     try {
-      if (!formatOf(doc.uri, doc.languageId)) return [];
+      if (!isAnalyzableUri(doc.uri) || !formatOf(doc.uri, doc.languageId)) return [];
       const record = this.store.current(doc);
       if (!record) return [];
       const only = context.only;
@@ -57,11 +57,14 @@ export class MigrationCodeActions extends Disposable implements vscode.CodeActio
 
   private fixOne(doc: vscode.TextDocument, f: Finding, diagnostics: vscode.Diagnostic[]): vscode.CodeAction | undefined {
     if (f.edits.length) {
-      const shown = f.replacement ?? f.newName ?? '';
-      const a = new vscode.CodeAction(`Replace with \`${shown}\``, vscode.CodeActionKind.QuickFix);
+      const a = new vscode.CodeAction(fixTitle(f), vscode.CodeActionKind.QuickFix);
       a.edit = this.editFor(doc, [f]);
       a.diagnostics = diagnostics;
-      a.isPreferred = true;
+      // The one preferred action of the diagnostic ("Fix all" and "Show in Tag Explorer" never are):
+      // with two, Auto Fix (⇧⌥.) applies neither. None when the registry said the new
+      // reference is missing or a different image: Auto Fix must not break a pull.
+      const state = this.store.verificationOf(f)?.state;
+      a.isPreferred = state !== 'missing-at-new' && state !== 'different';
       return a;
     }
     const target = sourceUri(f.rule.source);
@@ -89,4 +92,14 @@ export class MigrationCodeActions extends Disposable implements vscode.CodeActio
     for (const e of dedupeEdits(findings.flatMap((f) => f.edits)).edits) edit.replace(doc.uri, positions.range(e.span), e.newText);
     return edit;
   }
+}
+
+/**
+ * "Replace with `registry.k8s.io/pause:3.9`"; for a split reference, every field it changes:
+ * "Replace with `ghcr.io` + `kubeflow/spark-operator/controller`" (the registry field changes too).
+ */
+export function fixTitle(f: Finding): string {
+  const changed = f.partReplacements?.filter((r) => r.newText !== r.part.text && f.edits.some((e) => e.span.start === r.part.span.start && e.span.end === r.part.span.end));
+  const shown = changed?.length ? changed.map((r) => `\`${r.newText}\``).join(' + ') : `\`${f.replacement ?? f.newName ?? ''}\``;
+  return `Replace with ${shown}`;
 }

@@ -32,6 +32,8 @@ export class DocumentDiagnostics extends Disposable {
       // An untitled document has no file behind it; a file keeps its diagnostics until
       // the workspace scan or the file watcher says otherwise.
       if (d.uri.scheme !== 'file') store.delete(d.uri);
+      // Deleted while open: the file watcher skipped it then (the document won), so nobody else will.
+      else void vscode.workspace.fs.stat(d.uri).then(undefined, () => store.delete(d.uri));
     }));
   }
 

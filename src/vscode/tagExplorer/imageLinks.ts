@@ -36,26 +36,8 @@ export function copyCommand(tool: CopyTool, from: Repository, to: Repository, ta
   }
 }
 
-/**
- * The registry's web page for a repository (and tag), for registries that have one:
- * ghcr.io (a browser visiting https://ghcr.io/OWNER/NAME is sent to the GitHub package page),
- * Docker Hub and Quay. undefined for everything else (registry.k8s.io has no UI).
- */
-export function browserUrl(repo: Repository, tag?: string): string | undefined {
-  const q = (s: string) => encodeURIComponent(s);
-  switch (repo.host) {
-    case 'ghcr.io':
-      return `https://ghcr.io/${repo.path}`;
-    case 'docker.io': {
-      const page = repo.path.startsWith('library/') ? `https://hub.docker.com/_/${repo.path.slice(8)}` : `https://hub.docker.com/r/${repo.path}`;
-      return tag ? `${page}/tags?name=${q(tag)}` : page;
-    }
-    case 'quay.io':
-      return `https://quay.io/repository/${repo.path}` + (tag ? `?tab=tags&tag=${q(tag)}` : '');
-    default:
-      return undefined;
-  }
-}
+// Shared with the editor's hover; re-exported for the Tag Explorer's modules and tests.
+export { browserUrl, shortDigest } from '../registryWebLinks';
 
 /** A pinned entry of `registryMigrator.repositories`: one repository, or a pair `old -> new`. */
 export interface PinnedEntry {
@@ -74,11 +56,6 @@ export function parsePinnedEntry(text: string): { ok: true; value: PinnedEntry }
     repos.push(r.value);
   }
   return { ok: true, value: { old: repos[0], new: repos[1] } };
-}
-
-/** `0123456789ab` from `sha256:0123456789ab…`, the way `docker images` shortens digests. */
-export function shortDigest(digest: string | null | undefined): string {
-  return digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '';
 }
 
 /**

@@ -3,6 +3,7 @@ import { renderVerifyMarkdown } from '../../core/registry/verifyReportFormat';
 import { type VerifyReport, formatRepository, verifyRepositories } from '../../core/registry/index';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
+import type { VerificationStore } from '../../core/verify/index';
 import { SECTION } from '../settings';
 import { type CopyMissingOptions, type CopyMissingOutcome, CopyMissing } from './copyMissing';
 import { EditorLinks } from './editorLinks';
@@ -42,10 +43,10 @@ export class TagExplorer extends Disposable {
   private lastReports: VerifyReport[] = [];
   private readonly copier: CopyMissing;
 
-  constructor(context: vscode.ExtensionContext, store: FindingsStore, private readonly log: vscode.LogOutputChannel) {
+  constructor(context: vscode.ExtensionContext, store: FindingsStore, private readonly log: vscode.LogOutputChannel, results?: VerificationStore) {
     super();
     this.access = this._register(new RegistryAccess(context.secrets, log));
-    this.provider = this._register(new TagExplorerProvider(store, this.access));
+    this.provider = this._register(new TagExplorerProvider(store, this.access, results));
     this.view = this._register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
     this._register(new EditorLinks(store));
     this.copier = new CopyMissing(this.provider, this.access, log);
@@ -65,7 +66,7 @@ export class TagExplorer extends Disposable {
     reg(CMD.copyPinnedReference, (node: TagNode, keepTag?: boolean) => this.copyPinned(node, keepTag));
     reg(CMD.copyCopyCommand, (node: TagNode, tool?: CopyTool) => this.copyCopyCommand(node, tool));
     reg(CMD.openInBrowser, (node: TagNode | RootNode) => this.openInBrowser(node));
-    reg(CMD.showInTagExplorer, (oldName: string, newName?: string, tag?: string) => this.show(oldName, newName, tag));
+    reg(CMD.showInTagExplorer, (oldName: string, newName?: string, tag?: string, pin?: boolean) => this.show(oldName, newName, tag, pin));
     reg('registryMigrator.tagExplorer.exportReport', () => this.exportReport());
     reg(CMD.copyMissing, (arg?: RootNode | CopyMissingOptions, opts?: CopyMissingOptions) => this.copyMissing(arg, opts));
   }
@@ -202,9 +203,14 @@ export class TagExplorer extends Disposable {
     }
   }
 
-  /** Reveals the pair (and the tag, loading pages until it shows up). Returns the node revealed. */
-  private async show(oldName: string, newName?: string, tag?: string): Promise<ExplorerNode | undefined> {
+  /**
+   * Reveals the pair (and the tag, loading pages until it shows up). Returns the node revealed.
+   * `pin`: a repository that is not there yet is pinned first (the hover of an image that did
+   * not move: the Tag Explorer lists only pairs and pinned repositories).
+   */
+  private async show(oldName: string, newName?: string, tag?: string, pin?: boolean): Promise<ExplorerNode | undefined> {
     let root = this.provider.findRoot(oldName, newName || undefined);
+    if (!root && pin && !newName) await this.addRepository(oldName);
     if (!root) {
       this.provider.refresh();
       root = this.provider.findRoot(oldName, newName || undefined);

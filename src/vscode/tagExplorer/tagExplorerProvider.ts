@@ -3,10 +3,11 @@ import { type RegistryClient, RegistryError, type Repository, type TagCopyResult
 import { compareTag } from '../../core/registry/verifyRepositories';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
+import type { VerificationStore } from '../../core/verify/index';
 import { SECTION } from '../settings';
 import { parsePinnedEntry, rateLimitReset, tagFilter } from './imageLinks';
 import type { RegistryAccess } from './registryAccess';
-import { type ExplorerNode, type MessageNode, type MoreNode, type RootNode, type TagNode, toTreeItem } from './tagNodes';
+import { type ExplorerNode, type MessageNode, type MoreNode, type RootNode, type TagNode, shortNames, toTreeItem } from './tagNodes';
 
 /** Tags shown per "Load more…", and the `n` asked of the registry per page. */
 export const PAGE_SIZE = 100;
@@ -58,7 +59,7 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
   /** Counts what a refresh costs, for the benchmark and tests: element refreshes vs whole-tree ones. */
   readonly stats = { elementRefreshes: 0, treeRefreshes: 0, refreshEvents: 0 };
 
-  constructor(private readonly store: FindingsStore, private readonly access: RegistryAccess) {
+  constructor(private readonly store: FindingsStore, private readonly access: RegistryAccess, private readonly results?: VerificationStore) {
     super();
     this._register(store.onDidChangeFindings(() => this.scheduleRoots()));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -218,7 +219,15 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
     }
     n.parity = r;
     n.state = r.status;
+    this.share(root, r);
     this.markDirty(n);
+  }
+
+  /** Into the session's shared results: the editor's diagnostics and hovers show them. */
+  private share(root: RootNode, r: TagParity): void {
+    // An aborted check says nothing about the tag: keep what was known.
+    if (!root.new || (r.status === 'error' && r.cause?.code === 'aborted')) return;
+    this.results?.recordTagParity(formatRepository(root.old), formatRepository(root.new), r);
   }
 
   /**
@@ -281,9 +290,18 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
           node.state = 'error';
         }
       } else {
-        const r = await compareTag(client, root.old, root.new, node.tag, node.inOld, node.inNew);
+        // Both sides afresh: what the listing said is stale as soon as someone copies a tag
+        // (skopeo, crane, CI), so the cached inOld/inNew are not trusted here.
+        let r = await compareTag(client, root.old, root.new, node.tag, true, true);
+        // compareTag reports a tag the old side does not have as an error; ask again knowing that.
+        if (r.status === 'error' && r.cause?.code === 'manifest-not-found' && !r.old) r = await compareTag(client, root.old, root.new, node.tag, false, true);
+        if (r.status !== 'error') {
+          node.inOld = r.status !== 'only-in-new';
+          node.inNew = r.status !== 'missing';
+        }
         node.parity = r;
         node.state = r.status;
+        this.share(root, r);
         // The tooltip lists per-platform digests; an identical index has no comparison rows, so read them.
         node.platforms = {};
         for (const side of ['old', 'new'] as const) {
@@ -432,7 +450,7 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
 
   /** Rebuilds the roots, keeping the node objects (and their loaded tags) of pairs that stay. Returns whether anything shown changed. */
   private computeRoots(): boolean {
-    const before = JSON.stringify([...this.roots.values()].map((r) => [r.id, r.references, r.ruleIds, [...r.tagsInUse]]).concat(this.rootMessages.map((m) => [m.id, m.label])));
+    const before = JSON.stringify([...this.roots.values()].map((r) => [r.id, r.references, r.ruleIds, [...r.tagsInUse], r.shortName]).concat(this.rootMessages.map((m) => [m.id, m.label])));
     const next = new Map<string, RootNode>();
     const fresh = (id: string, init: () => RootNode): RootNode => {
       const existing = next.get(id) ?? this.roots.get(id);
@@ -479,10 +497,11 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
     for (const r of workspace) r.origin = 'workspace';
     for (const id of this.states.keys()) if (!next.has(id)) this.states.delete(id);
     this.roots = new Map([...workspace.map((r) => [r.id, r] as const), ...[...next].filter(([, r]) => r.origin === 'pinned')]);
+    for (const [r, name] of shortNames([...this.roots.values()])) r.shortName = name;
     this.rootMessages = messages;
     this.rootsComputed = true;
     void vscode.commands.executeCommand('setContext', 'registryMigrator.tagExplorer.empty', this.roots.size === 0 && messages.length === 0);
-    const after = JSON.stringify([...this.roots.values()].map((r) => [r.id, r.references, r.ruleIds, [...r.tagsInUse]]).concat(this.rootMessages.map((m) => [m.id, m.label])));
+    const after = JSON.stringify([...this.roots.values()].map((r) => [r.id, r.references, r.ruleIds, [...r.tagsInUse], r.shortName]).concat(this.rootMessages.map((m) => [m.id, m.label])));
     return before !== after;
   }
 

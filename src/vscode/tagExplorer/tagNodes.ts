@@ -25,6 +25,8 @@ export interface RootNode {
   tagsInUse: Set<string>;
   /** The text of the `registryMigrator.repositories` entry, for "Remove". */
   pinnedEntry?: string;
+  /** The label: the old repository's last path component, longer only where two roots share it (set by the provider). */
+  shortName?: string;
 }
 
 export type TagState = ParityStatus | 'unverified' | 'verifying' | 'resolved';
@@ -126,6 +128,37 @@ function icon(id: string, color?: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
+/**
+ * Short labels for roots: the old repository's last path component (`postgresql`), with more
+ * of the path where two roots would read the same (`bitnami/redis`, `library/redis`), and the
+ * host when even the path is shared. The new home goes in the description, so nothing
+ * useful is cut off in a 300 px sidebar.
+ */
+export function shortNames(roots: readonly RootNode[]): Map<RootNode, string> {
+  const out = new Map<RootNode, string>();
+  const depth = new Map<RootNode, number>(roots.map((r) => [r, 1]));
+  const label = (r: RootNode) => {
+    const parts = r.old.path.split('/');
+    const d = depth.get(r)!;
+    return d > parts.length ? `${r.old.host}/${r.old.path}` : parts.slice(-d).join('/');
+  };
+  for (let round = 0; round < 8; round++) {
+    const byLabel = new Map<string, RootNode[]>();
+    for (const r of roots) byLabel.set(label(r), [...(byLabel.get(label(r)) ?? []), r]);
+    let clash = false;
+    for (const group of byLabel.values()) {
+      // The same old repository twice (one pair, one pinned single) may share a label.
+      if (group.length < 2 || new Set(group.map((r) => formatRepository(r.old))).size < 2) continue;
+      clash = true;
+      for (const r of group) depth.set(r, depth.get(r)! + 1);
+    }
+    if (!clash) break;
+  }
+  for (const r of roots) out.set(r, label(r));
+  return out;
+}
+
+/** The full `old → new`, for progress messages and tooltips. */
 export function rootLabel(root: RootNode): string {
   return root.new ? `${formatRepository(root.old)} → ${formatRepository(root.new)}` : formatRepository(root.old);
 }
@@ -182,13 +215,17 @@ function platformRows(n: TagNode): { platform: string; old: string | null; new: 
 export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   switch (node.kind) {
     case 'root': {
-      const item = new vscode.TreeItem(rootLabel(node), vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(node.shortName ?? node.old.path.split('/').pop() ?? formatRepository(node.old), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = node.id;
       item.iconPath = icon(node.new ? 'arrow-swap' : 'repo');
-      item.description = node.origin === 'pinned' ? 'pinned' : `${node.references} reference${node.references === 1 ? '' : 's'} · ${node.ruleIds.join(', ')}`;
+      // The interesting half first: where it went, then how often and by which rule.
+      const where = node.new ? `→ ${formatRepository(node.new)}` : formatRepository(node.old);
+      const counts = node.origin === 'pinned' ? 'pinned' : `${node.references} ref${node.references === 1 ? '' : 's'} · ${node.ruleIds.join(', ')}`;
+      item.description = `${where} · ${counts}`;
       const md = new vscode.MarkdownString();
       md.appendMarkdown(node.new ? `Migration **${formatRepository(node.old)}** → **${formatRepository(node.new)}**\n\n` : `**${formatRepository(node.old)}**\n\n`);
       md.appendMarkdown(node.origin === 'pinned' ? 'Pinned in `registryMigrator.repositories`.' : `From rule ${node.ruleIds.map((r) => `\`${r}\``).join(', ')}; referenced ${node.references} time(s) in this workspace.`);
+      if (node.tagsInUse.size) md.appendMarkdown(`\n\nTags in use: ${[...node.tagsInUse].map((t) => `\`${t}\``).join(', ')}.`);
       item.tooltip = md;
       item.contextValue = contextValue(['root', node.new ? 'pair' : 'single', node.origin, (browserUrl(node.old) || (node.new && browserUrl(node.new))) && 'browsable']);
       return item;

@@ -40,6 +40,12 @@ describe('an untrusted workspace (Restricted Mode)', function () {
     if (process.env.RM_SCREENSHOT_URL) assert.ok(saved, 'the harness saw "Restricted Mode" and saved the screenshot');
   });
 
+  it('registryMigrator.verifyReferences asks no registry in an untrusted workspace', async () => {
+    const r = await vscode.commands.executeCommand<{ skipped?: string; checked: number }>('registryMigrator.verifyReferences');
+    assert.deepStrictEqual([r.skipped, r.checked], ['untrusted', 0]);
+    assert.ok(ours(wsUri('Dockerfile')).every((d) => !/same digest|does not exist|unreachable/.test(d.message)));
+  });
+
   describe('rules', () => {
     after(() => vscode.workspace.getConfiguration('registryMigrator').update('rules', undefined, vscode.ConfigurationTarget.Global));
 
