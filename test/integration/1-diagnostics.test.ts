@@ -39,7 +39,7 @@ describe('diagnostics', () => {
         ['K8S-GCR', '11:25-11:54', vscode.DiagnosticSeverity.Warning],
       ],
     },
-    { name: 'Markdown: a code block', file: 'docs/install.md', expect: [['SO-GHCR-GCP', '5:12-5:60', vscode.DiagnosticSeverity.Warning]] },
+    { name: 'Markdown: a code block', file: 'docs/install.md', expect: [['SO-GHCR-GCP', '5:12-5:74', vscode.DiagnosticSeverity.Warning]] },
     { name: 'Kustomization: images[].newName', file: 'deploy/overlays/prod/kustomization.yaml', expect: [['COREOS-PROMETHEUS-OPERATOR', '6:13-6:47', vscode.DiagnosticSeverity.Warning]] },
     { name: 'a file that is already migrated', file: 'clean.yaml', expect: [] },
   ];
