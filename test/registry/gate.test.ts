@@ -93,6 +93,15 @@ describe('verify and copy as a CI gate (exit codes 0/1/2/3)', function () {
     assert.strictEqual(t.platformsIdentical, false);
   });
 
+  it('a digest prints as repo@sha256:…, never repo:sha256:…', async function () {
+    const d = 'sha256:' + '0'.repeat(64);
+    const res = await new RegistryClient({ dispatcher: agent }).headManifest(r('gate/old'), d);
+    assert.ok(!res.ok);
+    assert.ok(res.error.message.startsWith(`${reg.host}/gate/old@${d}: 404`), res.error.message);
+    const tag = await new RegistryClient({ dispatcher: agent }).headManifest(r('gate/old'), 'nope');
+    assert.ok(!tag.ok && tag.error.message.startsWith(`${reg.host}/gate/old:nope: 404`), !tag.ok ? tag.error.message : '');
+  });
+
   it('copyRepository with `force` unset never replaces a tag with another digest', async function () {
     const client = new RegistryClient({ dispatcher: agent, allowPush: true });
     const report = await copyRepository({ source: client, destination: client, from: r('gate/old'), to: r('gate/dst') }, { tags: /^2\.0\.0$/ });
