@@ -33,6 +33,8 @@ const MAX_VALUE = 1024;
 function mayHoldImages(text: string, format: FileFormat): boolean {
   // indexOf is several times faster than /image/i on a 50 MB text.
   if (text.includes('image') || text.includes('Image') || text.includes('IMAGE') || text.includes('repository:')) return true;
+  // OCI artifacts and CI shapes whose keys do not say image.
+  if (text.includes('oci://') || text.includes('pipe:') || text.includes('bundle') || text.includes('package:') || text.includes('reloader')) return true;
   switch (format) {
     case 'github-workflow':
     case 'gitlab-ci':
@@ -82,6 +84,22 @@ function endsWithImage(key: string, extra: number): boolean {
 }
 
 const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
+
+/** Keys of virtual-machine images: Azure Pipelines `vmImage`, Travis `osx_image`, GCE `source_image`. */
+const VM_IMAGE_KEYS = new Set(['vmImage', 'osx_image', 'os_image', 'source_image', 'machine_image', 'machineImage', 'windowsImage', 'nodeImage', 'baseImageVersion']);
+
+/** Lists of command-line arguments in manifests and charts. */
+const ARG_KEYS = new Set(['args', 'command', 'extraArgs', 'containerArgs']);
+const IMAGE_FLAG = /^--?[a-z0-9._-]*(?:image|img)$/;
+/** Flags that take an image without saying so (prometheus-operator's config reloader). */
+const IMAGE_VALUED_FLAGS = new Set(['--prometheus-config-reloader', '--pod-infra-container-image', '--sandbox-image']);
+
+/** Fields only Cloud Build steps have (https://cloud.google.com/build/docs/build-config-file-schema). */
+const CLOUD_BUILD_STEP_KEYS = ['args', 'entrypoint', 'waitFor', 'id', 'secretEnv', 'dir', 'script', 'timeout', 'allowFailure'];
+
+function artifact(m: ImageMention | undefined, kind: NonNullable<ImageMention['artifact']>): ImageMention | undefined {
+  return m && { ...m, artifact: kind };
+}
 
 class YamlFinder {
   readonly out: ImageMention[] = [];
@@ -135,6 +153,7 @@ class YamlFinder {
         }
       }
       const parent = this.path.length > 0 ? this.path[this.path.length - 1] : '';
+      this.dockerImageRef(node);
       // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
       const inLabels = parent !== '' && LABELS.test(parent);
       if (!inLabels) this.flatImageFields(node);
@@ -147,6 +166,8 @@ class YamlFinder {
         }
       }
     } else if (node.t === 'seq') {
+      const key = this.path.length > 0 ? this.path[this.path.length - 1] : '';
+      if (ARG_KEYS.has(key)) this.argList(node);
       this.envList(node);
       this.path.push('[]');
       for (const it of node.items) if (it && it.t !== 'scalar') this.walk(it);
@@ -167,6 +188,7 @@ class YamlFinder {
       const value = mapGet(it, 'value');
       vars.push({ key: name.text, value });
       if (value?.t === 'scalar' && /image$/i.test(name.text)) this.push(this.scalarMention(value, 'k8s-env-image', false));
+      else if (value?.t === 'scalar' && name.text === 'bundle') this.push(artifact(this.scalarMention(value, 'tekton-bundle', true), 'tekton-bundle'));
     }
     this.envPairs(vars);
   }
@@ -220,6 +242,13 @@ class YamlFinder {
     }
     const f = this.format;
     const path = this.path;
+    const parentKey = path.length > 0 ? path[path.length - 1] : '';
+    if (v.t === 'scalar' && this.special(key, v, parentKey)) return;
+    if (parentKey === 'machine' || VM_IMAGE_KEYS.has(key)) return; // CircleCI `machine: {image: ubuntu-2204:…}`, Azure `vmImage`: VM images
+    // GitLab job names (`build-image:`, `.docker_image:`) are keys of jobs, not images.
+    if (f === 'gitlab-ci' && path.length === 0 && key !== 'image' && key !== 'services') {
+      return;
+    }
     if (f === 'github-workflow') {
       if (key === 'container' && v.t === 'scalar' && path.length === 2 && path[0] === 'jobs') {
         this.push(this.scalarMention(v, 'github-container-image', true));
@@ -231,6 +260,13 @@ class YamlFinder {
         this.cacheRefs(v);
       } else if (key === 'run' && v.t === 'scalar') {
         this.shell(v);
+      } else if (key === 'driver-opts' && v.t === 'scalar' && parentKey === 'with') {
+        this.driverOpts(v);
+      } else if (v.t === 'scalar' && parentKey === 'with' && /(?:^|[-_])image[-_]?(?:ref|name|uri)$/i.test(key)) {
+        this.push(this.scalarMention(v, 'github-with-image', true));
+      } else if (v.t === 'scalar' && path.length === 3 && path[0] === 'jobs' && parentKey === 'services') {
+        // `services: {postgres: postgres:10}`: the string form is the image.
+        this.push(this.scalarMention(v, 'github-service-image', true));
       } else if (key === 'image' && v.t === 'scalar' && path.length === 1 && path[0] === 'runs' && !v.text.startsWith('docker://')) {
         return; // action.yml `image: Dockerfile` is a build path, not a reference
       }
@@ -256,6 +292,8 @@ class YamlFinder {
       if (v.t === 'map') {
         // `images: {controller: {repository: …}}`
         for (const e of v.entries) if (e.value?.t === 'map') this.imageMap(e.value);
+      } else if (v.t === 'seq' && parentKey === 'kustomize' && key === 'images') {
+        for (const it of v.items) if (it?.t === 'scalar') this.argoKustomizeImage(it);
       } else if (v.t === 'seq' && !(path.length === 0 && key === 'images' && this.isKustomize())) {
         const kind = path.length === 0 && this.cloudBuild ? 'cloudbuild-image' : `${this.imageKind()}-list`;
         for (const it of v.items) if (it?.t === 'scalar') this.push(this.scalarMention(it, kind, kind === 'cloudbuild-image'));
@@ -328,6 +366,12 @@ class YamlFinder {
 
   /** `image:` whose value is a mapping: Helm's split form, or GitLab's `{name: …}`. */
   private imageMap(m: YMap): void {
+    const reference = mapGet(m, 'reference');
+    if (reference?.t === 'scalar' && !mapGet(m, 'repository')) {
+      // Kubernetes image volumes: `volumes: [{name: x, image: {reference: quay.io/…, pullPolicy}}]`.
+      this.push(this.scalarMention(reference, 'k8s-image-volume', true));
+      return;
+    }
     const repository = mapGet(m, 'repository') ?? mapGet(m, 'repo');
     const name = mapGet(m, 'name');
     if (repository?.t !== 'scalar') {
@@ -451,6 +495,84 @@ class YamlFinder {
     else if (v.t === 'seq') for (const it of v.items) if (it) this.shellList(it);
   }
 
+  /**
+   * Scalars whose key alone does not say image: `oci://` chart and artifact URLs, Bitbucket
+   * `pipe:`, Tekton `bundle:`, Crossplane `spec.package`. True when the value was handled.
+   */
+  private special(key: string, v: YScalar, parentKey: string): boolean {
+    const s = this.source;
+    const start = v.start + (v.style === 'block' ? v.text.length - v.text.trimStart().length : 0);
+    if (v.exact && s.startsWith('oci://', start) && v.text.length > 6) {
+      const artifactKind = this.docKind === 'OCIRepository' ? 'flux-oci-repository' : 'helm-chart-oci';
+      const m = makeMention(s, start + 6, v.end, artifactKind);
+      if (m && m.ref) this.push({ ...m, artifact: this.docKind === 'OCIRepository' ? 'oci-artifact' : 'helm-chart' });
+      return true;
+    }
+    if (key === 'pipe' && v.exact && /[/:]/.test(v.text)) {
+      // Bitbucket Pipelines: `- pipe: atlassian/aws-s3-deploy:1.1.0` and `pipe: docker://acct/img:tag` are images.
+      this.push(this.scalarMention(v, 'bitbucket-pipe', true));
+      return true;
+    }
+    if (key === 'bundle' && (parentKey === 'taskRef' || parentKey === 'pipelineRef')) {
+      this.push(artifact(this.scalarMention(v, 'tekton-bundle', true), 'tekton-bundle'));
+      return true;
+    }
+    if (key === 'package' && parentKey === 'spec' && this.docApi.startsWith('pkg.crossplane.io/')) {
+      this.push(artifact(this.scalarMention(v, 'crossplane-package', true), 'crossplane-package'));
+      return true;
+    }
+    return false;
+  }
+
+  /** Container `args:`/`command:` lists: `--config-reloader-image=REF`, `--prometheus-config-reloader=REF`, `--foo-image REF`. */
+  private argList(seq: YSeq): void {
+    const items = seq.items;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      if (it?.t !== 'scalar' || !it.exact || !it.text.startsWith('-')) continue;
+      const eq = it.text.indexOf('=');
+      const flag = (eq === -1 ? it.text : it.text.slice(0, eq)).toLowerCase();
+      if (!IMAGE_FLAG.test(flag) && !IMAGE_VALUED_FLAGS.has(flag)) continue;
+      if (eq !== -1) {
+        this.push(makeMention(this.source, it.start + eq + 1, it.end, 'k8s-arg-image', { strict: true }));
+      } else {
+        const next = items[i + 1];
+        if (next?.t === 'scalar' && !next.text.startsWith('-')) this.push(this.scalarMention(next, 'k8s-arg-image', false));
+      }
+    }
+  }
+
+  /** setup-buildx-action `driver-opts: image=moby/buildkit:v0.12.0` (one option per line or comma). */
+  private driverOpts(v: YScalar): void {
+    if (v.style === 'alias' || (!v.exact && v.style !== 'block')) return;
+    const re = /(?:^|[\s,])image=([^\s,"']+)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(v.text)) !== null) {
+      const start = v.start + m.index + m[0].length - m[1].length;
+      this.push(makeMention(this.source, start, start + m[1].length, 'github-buildx-driver-image', { strict: true }));
+    }
+  }
+
+  /** Argo CD `kustomize.images: [alias=ref, ref]`: `name=newName:tag` like `kustomize edit set image`. */
+  private argoKustomizeImage(v: YScalar): void {
+    if (!v.exact || v.style === 'block') return;
+    const eq = v.text.indexOf('=');
+    if (eq === -1) {
+      this.push(this.scalarMention(v, 'argocd-kustomize-image', true));
+      return;
+    }
+    if (/[/.]/.test(v.text.slice(0, eq))) this.push(makeMention(this.source, v.start, v.start + eq, 'argocd-kustomize-name'));
+    this.push(makeMention(this.source, v.start + eq + 1, v.end, 'argocd-kustomize-image', { strict: true }));
+  }
+
+  /** OpenShift ImageStream tags and BuildConfig sources: `from: {kind: DockerImage, name: quay.io/…}`. */
+  private dockerImageRef(m: YMap): void {
+    const kind = mapGet(m, 'kind');
+    if (kind?.t !== 'scalar' || kind.text !== 'DockerImage') return;
+    const name = mapGet(m, 'name');
+    if (name?.t === 'scalar') this.push(this.scalarMention(name, 'openshift-docker-image', true));
+  }
+
   private isKustomize(): boolean {
     return this.format === 'kustomization' || this.docKind === 'Kustomization' || this.docKind === 'Component';
   }
@@ -460,7 +582,17 @@ class YamlFinder {
   private rootSpecific(root: YMap): void {
     const images = mapGet(root, 'images');
     const steps = mapGet(root, 'steps');
-    this.cloudBuild = steps?.t === 'seq' && !mapGet(root, 'jobs') && steps.items.some((it) => it?.t === 'map' && mapGet(it, 'name')?.t === 'scalar');
+    // Cloud Build steps name their builder image and never carry `image:`; Drone, Woodpecker
+    // and Harness steps have an `image:` beside a step name, and a `kind:`/`type:` at the root.
+    this.cloudBuild =
+      steps?.t === 'seq' &&
+      !mapGet(root, 'jobs') &&
+      !mapGet(root, 'kind') &&
+      !mapGet(root, 'type') &&
+      !mapGet(root, 'pipeline') &&
+      steps.items.some((it) => it?.t === 'map' && mapGet(it, 'name')?.t === 'scalar') &&
+      steps.items.every((it) => it?.t !== 'map' || (!mapGet(it, 'image') && !mapGet(it, 'commands') && !mapGet(it, 'uses') && !mapGet(it, 'run'))) &&
+      steps.items.some((it) => it?.t === 'map' && CLOUD_BUILD_STEP_KEYS.some((k) => mapGet(it, k)));
     if (images?.t === 'seq') {
       const hasKustomizeFields = images.items.some((it) => it?.t === 'map' && ['newName', 'newTag', 'digest'].some((k) => mapGet(it, k)));
       if (this.isKustomize() || hasKustomizeFields) {
