@@ -1,6 +1,7 @@
 import { type ImageMention, type MentionPart, type PartRole, makeMention, makeSplitMention, shiftMention } from './imageMention';
 import type { FileFormat } from './fileFormat';
 import type { FinderContext } from './finder';
+import { ARG_KEYS, type ShapeSink, argList, argoKustomizeImage, dockerImageRef, driverOpts, specialScalar, withArtifact } from './yaml/yamlShapes';
 import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree } from './yaml/yamlTree';
 
 /**
@@ -88,23 +89,18 @@ const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
 /** Keys of virtual-machine images: Azure Pipelines `vmImage`, Travis `osx_image`, GCE `source_image`. */
 const VM_IMAGE_KEYS = new Set(['vmImage', 'osx_image', 'os_image', 'source_image', 'machine_image', 'machineImage', 'windowsImage', 'nodeImage', 'baseImageVersion']);
 
-/** Lists of command-line arguments in manifests and charts. */
-const ARG_KEYS = new Set(['args', 'command', 'extraArgs', 'containerArgs']);
-const IMAGE_FLAG = /^--?[a-z0-9._-]*(?:image|img)$/;
-/** Flags that take an image without saying so (prometheus-operator's config reloader). */
-const IMAGE_VALUED_FLAGS = new Set(['--prometheus-config-reloader', '--pod-infra-container-image', '--sandbox-image']);
 
 /** Fields only Cloud Build steps have (https://cloud.google.com/build/docs/build-config-file-schema). */
 const CLOUD_BUILD_STEP_KEYS = ['args', 'entrypoint', 'waitFor', 'id', 'secretEnv', 'dir', 'script', 'timeout', 'allowFailure'];
 
-function artifact(m: ImageMention | undefined, kind: NonNullable<ImageMention['artifact']>): ImageMention | undefined {
-  return m && { ...m, artifact: kind };
-}
+
 
 class YamlFinder {
   readonly out: ImageMention[] = [];
   private readonly seen = new Set<number>();
   private readonly path: string[] = [];
+  /** What the shape readers in yamlShapes.ts report through. */
+  private readonly sink: ShapeSink;
   private docKind = '';
   private docApi = '';
   private globalRegistry: MentionPart | undefined;
@@ -115,7 +111,9 @@ class YamlFinder {
     private readonly format: FileFormat,
     private readonly ctx: FinderContext | undefined,
     private readonly depth = 0,
-  ) {}
+  ) {
+    this.sink = { source, push: (m) => this.push(m), scalar: (v, kind, strict) => this.scalarMention(v, kind, strict) };
+  }
 
   document(roots: YNode[]): void {
     const root = roots[0];
@@ -153,7 +151,7 @@ class YamlFinder {
         }
       }
       const parent = this.path.length > 0 ? this.path[this.path.length - 1] : '';
-      this.dockerImageRef(node);
+      dockerImageRef(this.sink, node);
       // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
       const inLabels = parent !== '' && LABELS.test(parent);
       if (!inLabels) this.flatImageFields(node);
@@ -167,7 +165,7 @@ class YamlFinder {
       }
     } else if (node.t === 'seq') {
       const key = this.path.length > 0 ? this.path[this.path.length - 1] : '';
-      if (ARG_KEYS.has(key)) this.argList(node);
+      if (ARG_KEYS.has(key)) argList(this.sink, node);
       this.envList(node);
       this.path.push('[]');
       for (const it of node.items) if (it && it.t !== 'scalar') this.walk(it);
@@ -188,7 +186,7 @@ class YamlFinder {
       const value = mapGet(it, 'value');
       vars.push({ key: name.text, value });
       if (value?.t === 'scalar' && /image$/i.test(name.text)) this.push(this.scalarMention(value, 'k8s-env-image', false));
-      else if (value?.t === 'scalar' && name.text === 'bundle') this.push(artifact(this.scalarMention(value, 'tekton-bundle', true), 'tekton-bundle'));
+      else if (value?.t === 'scalar' && name.text === 'bundle') this.push(withArtifact(this.scalarMention(value, 'tekton-bundle', true), 'tekton-bundle'));
     }
     this.envPairs(vars);
   }
@@ -243,7 +241,7 @@ class YamlFinder {
     const f = this.format;
     const path = this.path;
     const parentKey = path.length > 0 ? path[path.length - 1] : '';
-    if (v.t === 'scalar' && this.special(key, v, parentKey)) return;
+    if (v.t === 'scalar' && specialScalar(this.sink, key, v, parentKey, this.docKind, this.docApi)) return;
     if (parentKey === 'machine' || VM_IMAGE_KEYS.has(key)) return; // CircleCI `machine: {image: ubuntu-2204:…}`, Azure `vmImage`: VM images
     // GitLab job names (`build-image:`, `.docker_image:`) are keys of jobs, not images.
     if (f === 'gitlab-ci' && path.length === 0 && key !== 'image' && key !== 'services') {
@@ -261,7 +259,7 @@ class YamlFinder {
       } else if (key === 'run' && v.t === 'scalar') {
         this.shell(v);
       } else if (key === 'driver-opts' && v.t === 'scalar' && parentKey === 'with') {
-        this.driverOpts(v);
+        driverOpts(this.sink, v);
       } else if (v.t === 'scalar' && parentKey === 'with' && /(?:^|[-_])image[-_]?(?:ref|name|uri)$/i.test(key)) {
         this.push(this.scalarMention(v, 'github-with-image', true));
       } else if (v.t === 'scalar' && path.length === 3 && path[0] === 'jobs' && parentKey === 'services') {
@@ -293,7 +291,7 @@ class YamlFinder {
         // `images: {controller: {repository: …}}`
         for (const e of v.entries) if (e.value?.t === 'map') this.imageMap(e.value);
       } else if (v.t === 'seq' && parentKey === 'kustomize' && key === 'images') {
-        for (const it of v.items) if (it?.t === 'scalar') this.argoKustomizeImage(it);
+        for (const it of v.items) if (it?.t === 'scalar') argoKustomizeImage(this.sink, it);
       } else if (v.t === 'seq' && !(path.length === 0 && key === 'images' && this.isKustomize())) {
         const kind = path.length === 0 && this.cloudBuild ? 'cloudbuild-image' : `${this.imageKind()}-list`;
         for (const it of v.items) if (it?.t === 'scalar') this.push(this.scalarMention(it, kind, kind === 'cloudbuild-image'));
@@ -493,84 +491,6 @@ class YamlFinder {
   private shellList(v: YNode): void {
     if (v.t === 'scalar') this.shell(v);
     else if (v.t === 'seq') for (const it of v.items) if (it) this.shellList(it);
-  }
-
-  /**
-   * Scalars whose key alone does not say image: `oci://` chart and artifact URLs, Bitbucket
-   * `pipe:`, Tekton `bundle:`, Crossplane `spec.package`. True when the value was handled.
-   */
-  private special(key: string, v: YScalar, parentKey: string): boolean {
-    const s = this.source;
-    const start = v.start + (v.style === 'block' ? v.text.length - v.text.trimStart().length : 0);
-    if (v.exact && s.startsWith('oci://', start) && v.text.length > 6) {
-      const artifactKind = this.docKind === 'OCIRepository' ? 'flux-oci-repository' : 'helm-chart-oci';
-      const m = makeMention(s, start + 6, v.end, artifactKind);
-      if (m && m.ref) this.push({ ...m, artifact: this.docKind === 'OCIRepository' ? 'oci-artifact' : 'helm-chart' });
-      return true;
-    }
-    if (key === 'pipe' && v.exact && /[/:]/.test(v.text)) {
-      // Bitbucket Pipelines: `- pipe: atlassian/aws-s3-deploy:1.1.0` and `pipe: docker://acct/img:tag` are images.
-      this.push(this.scalarMention(v, 'bitbucket-pipe', true));
-      return true;
-    }
-    if (key === 'bundle' && (parentKey === 'taskRef' || parentKey === 'pipelineRef')) {
-      this.push(artifact(this.scalarMention(v, 'tekton-bundle', true), 'tekton-bundle'));
-      return true;
-    }
-    if (key === 'package' && parentKey === 'spec' && this.docApi.startsWith('pkg.crossplane.io/')) {
-      this.push(artifact(this.scalarMention(v, 'crossplane-package', true), 'crossplane-package'));
-      return true;
-    }
-    return false;
-  }
-
-  /** Container `args:`/`command:` lists: `--config-reloader-image=REF`, `--prometheus-config-reloader=REF`, `--foo-image REF`. */
-  private argList(seq: YSeq): void {
-    const items = seq.items;
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i];
-      if (it?.t !== 'scalar' || !it.exact || !it.text.startsWith('-')) continue;
-      const eq = it.text.indexOf('=');
-      const flag = (eq === -1 ? it.text : it.text.slice(0, eq)).toLowerCase();
-      if (!IMAGE_FLAG.test(flag) && !IMAGE_VALUED_FLAGS.has(flag)) continue;
-      if (eq !== -1) {
-        this.push(makeMention(this.source, it.start + eq + 1, it.end, 'k8s-arg-image', { strict: true }));
-      } else {
-        const next = items[i + 1];
-        if (next?.t === 'scalar' && !next.text.startsWith('-')) this.push(this.scalarMention(next, 'k8s-arg-image', false));
-      }
-    }
-  }
-
-  /** setup-buildx-action `driver-opts: image=moby/buildkit:v0.12.0` (one option per line or comma). */
-  private driverOpts(v: YScalar): void {
-    if (v.style === 'alias' || (!v.exact && v.style !== 'block')) return;
-    const re = /(?:^|[\s,])image=([^\s,"']+)/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(v.text)) !== null) {
-      const start = v.start + m.index + m[0].length - m[1].length;
-      this.push(makeMention(this.source, start, start + m[1].length, 'github-buildx-driver-image', { strict: true }));
-    }
-  }
-
-  /** Argo CD `kustomize.images: [alias=ref, ref]`: `name=newName:tag` like `kustomize edit set image`. */
-  private argoKustomizeImage(v: YScalar): void {
-    if (!v.exact || v.style === 'block') return;
-    const eq = v.text.indexOf('=');
-    if (eq === -1) {
-      this.push(this.scalarMention(v, 'argocd-kustomize-image', true));
-      return;
-    }
-    if (/[/.]/.test(v.text.slice(0, eq))) this.push(makeMention(this.source, v.start, v.start + eq, 'argocd-kustomize-name'));
-    this.push(makeMention(this.source, v.start + eq + 1, v.end, 'argocd-kustomize-image', { strict: true }));
-  }
-
-  /** OpenShift ImageStream tags and BuildConfig sources: `from: {kind: DockerImage, name: quay.io/…}`. */
-  private dockerImageRef(m: YMap): void {
-    const kind = mapGet(m, 'kind');
-    if (kind?.t !== 'scalar' || kind.text !== 'DockerImage') return;
-    const name = mapGet(m, 'name');
-    if (name?.t === 'scalar') this.push(this.scalarMention(name, 'openshift-docker-image', true));
   }
 
   private isKustomize(): boolean {
