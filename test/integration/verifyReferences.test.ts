@@ -96,7 +96,8 @@ describe('registryMigrator.verifyReferences (against the local docker-registry)'
     const copy = /\[\$\(cloud-upload\) Copy to the new location…\]\(command:registryMigrator\.tagExplorer\.copyMissing\?([^ )]+)/.exec(missing);
     assert.ok(copy, missing);
     assert.deepStrictEqual(JSON.parse(decodeURIComponent(copy[1])), [{ roots: [`${OLD}→${NEW}`] }]);
-    assert.ok(api.provider.findRoot(OLD, NEW), 'the root the link names exists');
+    // Roots follow the findings after a short debounce.
+    await waitFor('the root the link names', () => api.provider.findRoot(OLD, NEW), 10000);
     assert.match(missing, /Show in Tag Explorer\]\(command:registryMigrator\.showInTagExplorer\?/);
     assert.doesNotMatch(await hover(uri, 0), /Copy to the new location/);
   });
