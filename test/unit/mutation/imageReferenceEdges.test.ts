@@ -88,3 +88,24 @@ describe('image reference grammar at its edges (mutation survivors)', () => {
     assert.strictEqual(style('ghcr.io/a/b', 'docker.io/library/c'), 'docker.io/library/c');
   });
 });
+
+describe('image reference errors say what is wrong (mutation survivors)', () => {
+  // These messages reach users as the reason a reference is skipped (Problems panel, scan --format json).
+  const cases: [string, string][] = [
+    ['', 'empty image reference'],
+    ['a/b@sha512:abc', 'invalid digest "sha512:abc"'],
+    ['a/b:' + 'x'.repeat(129), 'tag is longer than 128 characters'],
+    ['a/b:-x', 'invalid tag "-x"'],
+    [':v1', 'no repository name in ":v1"'],
+    ['a/' + 'b'.repeat(300), 'repository name is longer than 255 characters'],
+    ['-x.io/a', 'invalid registry host "-x.io"'],
+    ['a//b', 'invalid repository path component "" in "a//b"'],
+  ];
+  for (const [input, message] of cases) {
+    it(`${JSON.stringify(input.slice(0, 20))}: ${message.slice(0, 40)}`, () => {
+      const r = parseImageReference(input);
+      assert.ok(!r.ok);
+      assert.strictEqual(r.error.message, message);
+    });
+  }
+});

@@ -31,6 +31,9 @@ describe('rewrite at its edges (mutation survivors)', () => {
     assert.deepStrictEqual(touching.dropped, []);
     const rival = dedupeEdits([e(0, 3, 'x'), e(0, 3, 'y')]);
     assert.deepStrictEqual([rival.edits.map((x) => x.newText), rival.dropped.map((x) => x.newText)], [['x'], ['y']]);
+    // Same text is not enough to be a duplicate: the span must match too.
+    const sameText = dedupeEdits([e(0, 3, 'x'), e(0, 5, 'x'), e(1, 3, 'x')]);
+    assert.deepStrictEqual([sameText.edits, sameText.dropped], [[e(0, 3, 'x')], [e(0, 5, 'x'), e(1, 3, 'x')]]);
     const nested = dedupeEdits([e(0, 5, 'long'), e(0, 2, 'short')]);
     assert.deepStrictEqual([nested.edits.map((x) => x.newText), nested.dropped.map((x) => x.newText)], [['short'], ['long']]);
   });
