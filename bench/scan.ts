@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyzeText } from '../src/core/analyze';
 import { loadRuleSet } from '../src/core/rules/loadRuleSet';
-import { ruleNeedles } from '../src/core/rules/matchRule';
+import { ruleNeedles } from '../src/core/rules/ruleNeedles';
 import { generateDense, generateSparse, type Tree } from './scanTrees';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -1,5 +1,5 @@
 import type { MigrationRule } from '../core/rules/migrationRule';
-import type { MentionRecord } from './mentionRecords';
+import type { MentionRecord } from '../core/report/mentionRecords';
 
 const LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 

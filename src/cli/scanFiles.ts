@@ -1,7 +1,8 @@
-import * as fs from 'fs';
-import { analyzeText, type FileAnalysis } from '../core/analyze';
+import type { FileAnalysis } from '../core/analyze';
+import type { MentionRecord } from '../core/report/mentionRecords';
 import type { RuleSet } from '../core/rules/migrationRule';
-import { ruleNeedles } from '../core/rules/matchRule';
+import type { ScanMode } from '../scanPool/scanOneFile';
+import { ScanPool } from '../scanPool/scanPool';
 import type { WalkedFile } from './walkFiles';
 
 export interface ScannedFile {
@@ -21,56 +22,56 @@ export interface ScanOptions {
   /** Analyze every file, not only those that may hold a deprecated reference. */
   all: boolean;
   maxBytes: number;
+  /** `records` for `scan` (only records come back), `analysis` for `fix` (texts too). */
+  mode: ScanMode;
+  /** Worker threads (default: one per core; RM_SCAN_THREADS overrides). */
+  threads?: number;
+}
+
+export interface ScanOutcome {
+  /** `analysis` mode: the files with findings (with `all`, with mentions), in walk order. */
+  scanned: ScannedFile[];
+  /** `records` mode: every record, in walk order. */
+  records: MentionRecord[];
+  skipped: SkippedFile[];
 }
 
 /**
- * Reads and analyzes files. Without `all`, a file none of the rules' needles occur in is
- * not decoded or parsed at all: that is what keeps a scan of a large repository within a
- * small factor of ripgrep.
+ * Reads and analyzes files on a pool of worker threads (see ScanPool), then puts the
+ * results back in walk order, so text, JSON and SARIF output never depend on timing.
+ * `pool` lets the caller start the threads before walking, so their start-up overlaps it.
  */
-export function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, options: ScanOptions): { scanned: ScannedFile[]; skipped: SkippedFile[] } {
-  const needles = needleRegExp(ruleNeedles(ruleSet));
-  const scanned: ScannedFile[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const file of files) {
-    let buf: Buffer;
-    try {
-      const size = fs.statSync(file.abs).size;
-      if (size > options.maxBytes) {
-        skipped.push({ file: file.rel, reason: `larger than ${Math.round(options.maxBytes / 1024)} KB` });
-        continue;
-      }
-      buf = fs.readFileSync(file.abs);
-    } catch (e) {
-      skipped.push({ file: file.rel, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      continue;
-    }
-    // One regex pass over a latin1 view (no UTF-8 decoding) beats one Buffer.indexOf per
-    // needle: 124 ms against 564 ms for 18 needles over 150 MB (bench:scan tree).
-    if (!options.all && (needles === undefined || !needles.test(buf.toString('latin1')))) continue;
-    if (buf.subarray(0, 8000).indexOf(0) !== -1) {
-      skipped.push({ file: file.rel, reason: 'binary file' });
-      continue;
-    }
-    let text = buf.toString('utf8');
-    const bom = text.charCodeAt(0) === 0xfeff;
-    if (bom) text = text.slice(1);
-    const analysis = analyzeText(text, file.rel, ruleSet, { maxBytes: options.maxBytes });
-    if (analysis.skippedFile) {
-      skipped.push({ file: file.rel, reason: analysis.skippedFile });
-      continue;
-    }
-    scanned.push({ file, text, bom, analysis });
+export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, options: ScanOptions, pool?: ScanPool): Promise<ScanOutcome> {
+  const own = pool ?? new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all, threads: options.threads });
+  const jobs = files.map((f) => ({ abs: f.abs, rel: f.rel, ruleSet: 0, maxBytes: options.maxBytes }));
+  const byIndex: (ScannedFile | MentionRecord[] | SkippedFile | undefined)[] = new Array(files.length);
+  try {
+    await own.run(jobs, (i, r) => {
+      if (r.skipped) byIndex[i] = { file: files[i].rel, reason: r.skipped };
+      else if (r.records) byIndex[i] = r.records;
+      else if (r.analysis && r.text !== undefined) byIndex[i] = { file: files[i], text: r.text, bom: r.bom ?? false, analysis: relink(r.analysis, ruleSet) };
+    });
+  } finally {
+    if (!pool) await own.dispose();
   }
-  return { scanned, skipped };
+  const out: ScanOutcome = { scanned: [], records: [], skipped: [] };
+  for (const x of byIndex) {
+    if (x === undefined) continue;
+    if (Array.isArray(x)) for (const r of x) out.records.push(r);
+    else if ('reason' in x) out.skipped.push(x);
+    else out.scanned.push(x);
+  }
+  return out;
 }
 
-/** One alternation of the needles; undefined when no rule is enabled. Needles are ASCII. */
-export function needleRegExp(needles: readonly string[]): RegExp | undefined {
-  // A needle that contains another is redundant: `spark-operator/spark` covers `…/spark-py`.
-  const minimal = needles.filter((n) => !needles.some((m) => m !== n && n.includes(m)));
-  if (minimal.length === 0) return undefined;
-  return new RegExp(minimal.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+/** A finding from a worker carries a copy of its rule: point it back at ours. */
+function relink(analysis: FileAnalysis, ruleSet: RuleSet): FileAnalysis {
+  const byId = new Map(ruleSet.rules.map((r) => [r.id, r]));
+  for (const f of analysis.findings) {
+    f.rule = byId.get(f.rule.id) ?? f.rule;
+    f.chain = f.chain.map((r) => byId.get(r.id) ?? r);
+  }
+  return analysis;
 }
 
 /** True when the bytes survive a UTF-8 round trip, so rewriting the text cannot corrupt them. */

@@ -4,6 +4,9 @@ import { loadRuleSet, RULES_FILE_NAME } from '../core/rules/loadRuleSet';
 import type { RuleProblem, RuleSet } from '../core/rules/migrationRule';
 import type { CliIO } from './io';
 import { UsageError } from './io';
+import type { MentionRecord } from '../core/report/mentionRecords';
+import type { ScanMode } from '../scanPool/scanOneFile';
+import { ScanPool } from '../scanPool/scanPool';
 import { type ScannedFile, type SkippedFile, scanFiles } from './scanFiles';
 import { walkFiles } from './walkFiles';
 
@@ -11,7 +14,10 @@ export interface WorkspaceScan {
   root: string;
   ruleSet: RuleSet;
   ruleProblems: RuleProblem[];
+  /** `analysis` mode: files with findings (with `all`, with mentions), their text and analysis. */
   scanned: ScannedFile[];
+  /** `records` mode: the records of every file, in walk order. */
+  records: MentionRecord[];
   skipped: SkippedFile[];
   fileCount: number;
 }
@@ -21,6 +27,7 @@ export interface WorkspaceScanOptions {
   rulesFile?: string;
   all: boolean;
   maxFileSizeKB: number;
+  mode: ScanMode;
 }
 
 /**
@@ -28,7 +35,7 @@ export interface WorkspaceScanOptions {
  * the rules (built-ins, then `--rules FILE` or the root's .registry-migrations.yaml), the
  * files, and their analysis.
  */
-export function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): WorkspaceScan {
+export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): Promise<WorkspaceScan> {
   const targets = options.targets;
   let root = io.cwd;
   let relTargets = targets;
@@ -47,10 +54,16 @@ export function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): Workspa
     if (options.rulesFile) throw new UsageError(`cannot read rules file ${options.rulesFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const { ruleSet, problems } = loadRuleSet({ rulesFile });
-  const walked = walkFiles(root, relTargets);
-  if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
-  const { scanned, skipped } = scanFiles(walked.files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024 });
-  return { root, ruleSet, ruleProblems: problems, scanned, skipped, fileCount: walked.files.length };
+  // Threads start before the walk, so their start-up overlaps it.
+  const pool = new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all });
+  try {
+    const walked = walkFiles(root, relTargets);
+    if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
+    const { scanned, records, skipped } = await scanFiles(walked.files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode }, pool);
+    return { root, ruleSet, ruleProblems: problems, scanned, records, skipped, fileCount: walked.files.length };
+  } finally {
+    await pool.dispose();
+  }
 }
 
 export function printRuleProblems(io: CliIO, problems: readonly RuleProblem[]): void {

@@ -29,11 +29,12 @@ export const fixCommand: Command = {
   async run(argv, io) {
     const { positionals, options } = parseArgs(argv, { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean' } });
     const dryRun = options['dry-run'] === true;
-    const ws = scanWorkspace(io, {
+    const ws = await scanWorkspace(io, {
       targets: positionals,
       rulesFile: options.rules as string | undefined,
       all: false,
       maxFileSizeKB: positiveInt(options['max-file-size'], 'max-file-size', 5120),
+      mode: 'analysis',
     });
     printRuleProblems(io, ws.ruleProblems);
     printSkipped(io, ws.skipped);

@@ -1,7 +1,6 @@
 import { oneOf, parseArgs, positiveInt } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../io';
-import { mentionRecords } from '../mentionRecords';
 import { toSarif } from '../sarif';
 import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace } from '../workspaceScan';
 
@@ -29,14 +28,15 @@ export const scanCommand: Command = {
     });
     const format = oneOf(options.format, ['text', 'json', 'sarif'] as const, 'format', 'text');
     const all = options.all === true;
-    const ws = scanWorkspace(io, {
+    const ws = await scanWorkspace(io, {
       targets: positionals,
       rulesFile: options.rules as string | undefined,
       all,
       maxFileSizeKB: positiveInt(options['max-file-size'], 'max-file-size', 5120),
+      mode: 'records',
     });
     printRuleProblems(io, ws.ruleProblems);
-    const records = mentionRecords(ws.scanned, all);
+    const records = ws.records;
     const deprecated = records.filter((r) => r.deprecated);
     if (format === 'json') {
       io.out(JSON.stringify({ mentions: records, skippedFiles: ws.skipped, ruleProblems: ws.ruleProblems.map(({ name: _n, ...p }) => p) }, null, 2) + '\n');

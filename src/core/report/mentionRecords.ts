@@ -1,0 +1,77 @@
+import type { FileAnalysis, Finding } from '../analyze';
+import type { ImageMention, PartRole } from '../scan/imageMention';
+import { LineIndex, type Span } from '../text/span';
+
+/** One line of `scan --format json`; the README documents this shape. */
+export interface MentionRecord {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
+  kind: string;
+  deprecated: boolean;
+  rule: string | null;
+  severity: string | null;
+  message: string | null;
+  newName: string | null;
+  replacement: string | null;
+  skipped: string | null;
+  parts: { line: number; column: number; text: string; replacement: string | null; role: PartRole }[] | null;
+}
+
+/** 1-based line and column; the column counts characters (code points), not UTF-16 units. */
+export function lineColumn(index: LineIndex, text: string, offset: number): { line: number; column: number } {
+  const p = index.positionAt(offset);
+  // Count surrogate pairs once each, without slicing the line (this runs per mention).
+  let column = p.character;
+  for (let i = index.lineStart(p.line); i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) column--;
+  }
+  return { line: p.line + 1, column: column + 1 };
+}
+
+/**
+ * One file's records: its findings, or with `all` every mention. Computed where the file
+ * was analyzed (a scan worker), so only these small objects travel, not the text.
+ */
+export function mentionRecords(rel: string, text: string, analysis: FileAnalysis, all: boolean): MentionRecord[] {
+  const out: MentionRecord[] = [];
+  const { mentions, findings } = analysis;
+  const byMention = new Map<ImageMention, Finding>(findings.map((x) => [x.mention, x]));
+  const chosen = all ? mentions : mentions.filter((m) => byMention.has(m));
+  if (chosen.length === 0) return out;
+  const index = new LineIndex(text);
+  const at = (s: Span) => {
+    const a = lineColumn(index, text, s.start);
+    const b = lineColumn(index, text, s.end);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
+  for (const m of chosen) {
+    const finding = byMention.get(m);
+    const pos = at(m.span);
+    out.push({
+      file: rel,
+      ...pos,
+      text: m.text,
+      kind: m.kind,
+      deprecated: Boolean(finding),
+      rule: finding?.rule.id ?? null,
+      severity: finding?.severity ?? null,
+      message: finding?.message ?? null,
+      newName: finding?.newName ?? null,
+      replacement: finding?.replacement ?? null,
+      skipped: m.skipped ?? null,
+      parts: m.parts
+        ? m.parts.map((p) => {
+            const pp = at(p.span);
+            const r = finding?.partReplacements?.find((x) => x.part === p);
+            return { line: pp.line, column: pp.column, text: p.text, replacement: r ? r.newText : null, role: p.role };
+          })
+        : null,
+    });
+  }
+  return out;
+}
