@@ -26,6 +26,11 @@ export interface ScanOptions {
   mode: ScanMode;
   /** Worker threads (default: one per core; RM_SCAN_THREADS overrides). */
   threads?: number;
+  /**
+   * `records` mode: called with each file's records in walk order as soon as all files
+   * before it are done, instead of collecting them in `records` (which stays empty).
+   */
+  onRecords?: (records: MentionRecord[]) => void;
 }
 
 export interface ScanOutcome {
@@ -44,22 +49,32 @@ export interface ScanOutcome {
 export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, options: ScanOptions, pool?: ScanPool): Promise<ScanOutcome> {
   const own = pool ?? new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all, threads: options.threads });
   const jobs = files.map((f) => ({ abs: f.abs, rel: f.rel, ruleSet: 0, maxBytes: options.maxBytes }));
-  const byIndex: (ScannedFile | MentionRecord[] | SkippedFile | undefined)[] = new Array(files.length);
+  type Slot = ScannedFile | MentionRecord[] | SkippedFile | null;
+  const byIndex: (Slot | undefined)[] = new Array(files.length);
+  const out: ScanOutcome = { scanned: [], records: [], skipped: [] };
+  const take = (x: Slot) => {
+    if (x === null) return;
+    if (Array.isArray(x)) {
+      if (options.onRecords) options.onRecords(x);
+      else for (const r of x) out.records.push(r);
+    } else if ('reason' in x) out.skipped.push(x);
+    else out.scanned.push(x);
+  };
+  // Results arrive in any order; each is taken once every file before it is in.
+  let taken = 0;
   try {
     await own.run(jobs, (i, r) => {
       if (r.skipped) byIndex[i] = { file: files[i].rel, reason: r.skipped };
       else if (r.records) byIndex[i] = r.records;
       else if (r.analysis && r.text !== undefined) byIndex[i] = { file: files[i], text: r.text, bom: r.bom ?? false, analysis: relink(r.analysis, ruleSet) };
+      else byIndex[i] = null;
+      while (taken < files.length && byIndex[taken] !== undefined) {
+        take(byIndex[taken]!);
+        byIndex[taken++] = null;
+      }
     });
   } finally {
     if (!pool) await own.dispose();
-  }
-  const out: ScanOutcome = { scanned: [], records: [], skipped: [] };
-  for (const x of byIndex) {
-    if (x === undefined) continue;
-    if (Array.isArray(x)) for (const r of x) out.records.push(r);
-    else if ('reason' in x) out.skipped.push(x);
-    else out.scanned.push(x);
   }
   return out;
 }

@@ -28,6 +28,8 @@ export interface WorkspaceScanOptions {
   all: boolean;
   maxFileSizeKB: number;
   mode: ScanMode;
+  /** `records` mode: stream each file's records in walk order (see scanFiles). */
+  onRecords?: (records: MentionRecord[]) => void;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): P
   try {
     const walked = walkFiles(root, relTargets);
     if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
-    const { scanned, records, skipped } = await scanFiles(walked.files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode }, pool);
+    const { scanned, records, skipped } = await scanFiles(walked.files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool);
     return { root, ruleSet, ruleProblems: problems, scanned, records, skipped, fileCount: walked.files.length };
   } finally {
     await pool.dispose();

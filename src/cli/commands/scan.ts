@@ -2,6 +2,8 @@ import { oneOf, parseArgs, positiveInt } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../io';
 import { toSarif } from '../sarif';
+import { JsonObjectWriter } from '../writeJson';
+import type { MentionRecord } from '../../core/report/mentionRecords';
 import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace } from '../workspaceScan';
 
 const usage = `Usage: registry-migrator scan [paths…] [options]
@@ -28,37 +30,64 @@ export const scanCommand: Command = {
     });
     const format = oneOf(options.format, ['text', 'json', 'sarif'] as const, 'format', 'text');
     const all = options.all === true;
+    // Records stream out in walk order as the workers finish files (SARIF needs them all
+    // first: its rule list comes before the results).
+    let json: JsonObjectWriter | undefined;
+    const startJson = () => {
+      if (!json) {
+        json = new JsonObjectWriter((t) => io.out(t));
+        json.arrayStart('mentions');
+      }
+      return json;
+    };
+    const sarifRecords: MentionRecord[] = [];
+    let deprecated = 0;
+    let fixable = 0;
+    const flaggedFiles = new Set<string>();
+    const onRecords = (records: MentionRecord[]) => {
+      for (const r of records) {
+        if (r.deprecated) {
+          deprecated++;
+          if (r.replacement !== null) fixable++;
+          flaggedFiles.add(r.file);
+        }
+        if (format === 'json') startJson().item(r);
+        else if (format === 'sarif') sarifRecords.push(r);
+        else {
+          const where = `${r.file}:${r.line}:${r.column}`;
+          if (r.deprecated) io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
+          else if (r.skipped) io.out(`${where}  skipped  ${r.text}: ${r.skipped}\n`);
+          else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
+        }
+      }
+    };
     const ws = await scanWorkspace(io, {
       targets: positionals,
       rulesFile: options.rules as string | undefined,
       all,
       maxFileSizeKB: positiveInt(options['max-file-size'], 'max-file-size', 5120),
       mode: 'records',
+      onRecords,
     });
     printRuleProblems(io, ws.ruleProblems);
-    const records = ws.records;
-    const deprecated = records.filter((r) => r.deprecated);
     if (format === 'json') {
-      io.out(JSON.stringify({ mentions: records, skippedFiles: ws.skipped, ruleProblems: ws.ruleProblems.map(({ name: _n, ...p }) => p) }, null, 2) + '\n');
+      const w = startJson();
+      w.arrayEnd();
+      w.field('skippedFiles', ws.skipped);
+      w.field('ruleProblems', ws.ruleProblems.map(({ name: _n, ...p }) => p));
+      w.end();
     } else if (format === 'sarif') {
-      io.out(JSON.stringify(toSarif(records, ws.ruleSet.rules, '0.1.0'), null, 2) + '\n');
+      io.out(JSON.stringify(toSarif(sarifRecords, ws.ruleSet.rules, '0.1.0'), null, 2) + '\n');
     } else {
       printSkipped(io, ws.skipped);
-      for (const r of records) {
-        const where = `${r.file}:${r.line}:${r.column}`;
-        if (r.deprecated) io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
-        else if (r.skipped) io.out(`${where}  skipped  ${r.text}: ${r.skipped}\n`);
-        else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
-      }
-      const files = new Set(deprecated.map((r) => r.file)).size;
-      const fixable = deprecated.filter((r) => r.replacement !== null).length;
+      const files = flaggedFiles.size;
       io.out(
-        deprecated.length
-          ? `\n${deprecated.length} deprecated reference${deprecated.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${ws.fileCount} files scanned.\n`
+        deprecated
+          ? `\n${deprecated} deprecated reference${deprecated === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${ws.fileCount} files scanned.\n`
           : `No deprecated image references; ${ws.fileCount} files scanned.\n`,
       );
     }
     if (ws.ruleProblems.length) return EXIT.usage;
-    return deprecated.length ? EXIT.findings : EXIT.ok;
+    return deprecated ? EXIT.findings : EXIT.ok;
   },
 };
