@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Packages the extension with @vscode/vsce from a staging copy (so the working tree's
 // development build is left alone), lists the VSIX, and checks that it holds only the
-// runtime files: dist/ (the minified extension bundle), media/, package.json, README,
+// runtime files: dist/ (the minified extension bundle and its scan worker), media/, package.json, README,
 // CHANGELOG and LICENSE, in under 1 MB. Prints "vsix: N passed, N failed" and writes the
 // counts to $RM_COUNTS_FILE for scripts/test.js.
 'use strict';
@@ -29,10 +29,13 @@ function run(cmd, args, cwd) {
 
 try {
   // The production bundle: minified, no source map. Built into the staging dir.
-  run(process.execPath, ['-e', `
-    require('esbuild').build({ entryPoints: ['src/extension.ts'], outfile: ${JSON.stringify(path.join(stage, 'dist', 'extension.js'))},
+  // The extension and the workspace scan's worker thread, which it loads from next to itself.
+  for (const [entry, out] of [['src/extension.ts', 'extension.js'], ['src/scanPool/scanWorker.ts', 'scanWorker.js']]) {
+    run(process.execPath, ['-e', `
+    require('esbuild').build({ entryPoints: [${JSON.stringify(entry)}], outfile: ${JSON.stringify(path.join(stage, 'dist', out))},
       bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, external: ['vscode'], logLevel: 'warning' })
       .catch((e) => { console.error(e.message); process.exit(1); });`], root);
+  }
   for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) fs.copyFileSync(path.join(root, f), path.join(stage, f));
   if (fs.existsSync(path.join(root, 'media'))) fs.cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });
   // Noise a careless allowlist would ship: it must stay out.
@@ -53,7 +56,7 @@ try {
   const allowed = (f) => /^dist\//.test(f) || /^media\//.test(f) || ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f);
   const extra = listing.filter((f) => !allowed(f));
   check('lists only dist/, media/, package.json, README, CHANGELOG, LICENSE', extra.length === 0, extra.join(', '));
-  for (const f of ['dist/extension.js', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) check(`contains ${f}`, listing.includes(f));
+  for (const f of ['dist/extension.js', 'dist/scanWorker.js', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) check(`contains ${f}`, listing.includes(f));
   check('no source maps', !listing.some((f) => f.endsWith('.map')));
   check('under 1 MB', size < MAX_BYTES, `${(size / 1024).toFixed(1)} KB`);
   const manifest = JSON.parse(fs.readFileSync(path.join(stage, 'package.json'), 'utf8'));

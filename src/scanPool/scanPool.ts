@@ -8,7 +8,7 @@ import type { BatchMessage, ResultMessage, WorkerInit } from './scanWorker';
 
 export interface ScanPoolOptions extends ScanSettings {
   ruleSets: RuleSet[];
-  /** Worker threads; default os.availableParallelism(). 0 or 1 analyzes on this thread. */
+  /** Worker threads; default os.availableParallelism(). 0 analyzes on this thread. */
   threads?: number;
   /** Where scanWorker.js is; default next to this module (dist/ when bundled). */
   workerFile?: string;
@@ -48,7 +48,7 @@ export class ScanPool {
     this.minFiles = options.minFilesForThreads ?? 256;
     const threads = options.threads ?? defaultThreads();
     const file = options.workerFile ?? path.join(__dirname, 'scanWorker.js');
-    if (threads > 1 && fs.existsSync(file)) {
+    if (threads >= 1 && fs.existsSync(file)) {
       const init: WorkerInit = { ruleSets: this.ruleSets, settings: this.settings };
       for (let i = 0; i < threads; i++) {
         const w = new Worker(file, { workerData: init });
@@ -162,9 +162,13 @@ export class ScanPool {
     });
   }
 
-  /** The same work on this thread, yielding to the event loop between batches. */
+  /**
+   * The same work on this thread, yielding to the event loop every 15 ms, so that an
+   * extension host stays responsive (typing, hovers) while it scans a small workspace.
+   */
   private async runHere(jobs: readonly ScanJob[], start: number, end: number, sink: ResultSink, cancelled: () => boolean): Promise<{ cancelled: boolean }> {
     this.local ??= this.ruleSets.map(prepareRuleSet);
+    let slice = performance.now();
     for (let i = start; i < end; i++) {
       if (cancelled()) return { cancelled: true };
       let r: FileScanResult;
@@ -174,7 +178,10 @@ export class ScanPool {
         r = { skipped: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
       }
       sink(i, r);
-      if ((i - start) % BATCH === BATCH - 1) await new Promise((r) => setImmediate(r));
+      if (performance.now() - slice > 15) {
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
     }
     return { cancelled: false };
   }
