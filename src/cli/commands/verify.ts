@@ -2,6 +2,7 @@ import { oneOf, parseArgs, positiveInt, regexOption } from '../args';
 import type { Command } from '../command';
 import { type CliIO, EXIT, UsageError } from '../io';
 import { progressBar } from '../progressBar';
+import { writeJson } from '../writeJson';
 import { type VerifyReport, createDefaultRegistryClient, parseRepository, verifyRepositories } from '../../core/registry/index';
 import { parityNote, renderVerifyMarkdown, shortDigest } from '../../core/registry/verifyReportFormat';
 
@@ -42,8 +43,9 @@ function renderText(report: VerifyReport): string {
   return lines.join('\n') + '\n';
 }
 
-function renderJson(report: VerifyReport): string {
-  return JSON.stringify({ results: report.results, summary: report.summary }, null, 2) + '\n';
+/** Streamed: 100,000 tags' results would be one string of some 50 MB (bench:verify-scale). */
+function writeReportJson(io: CliIO, report: VerifyReport): void {
+  writeJson((t) => io.out(t), { results: report.results, summary: report.summary });
 }
 
 export const verifyCommand: Command = {
@@ -73,7 +75,8 @@ export const verifyCommand: Command = {
     try {
       const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { tags, concurrency, signal: io.signal, onProgress: bar?.update });
       bar?.clear();
-      io.out(format === 'json' ? renderJson(report) : format === 'markdown' ? renderVerifyMarkdown(report) : renderText(report));
+      if (format === 'json') writeReportJson(io, report);
+      else io.out(format === 'markdown' ? renderVerifyMarkdown(report) : renderText(report));
       const s = report.summary;
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
       return s.total > 0 && s.identical === s.total && !s.listingError ? EXIT.ok : EXIT.findings;
