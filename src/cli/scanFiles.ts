@@ -1,7 +1,7 @@
 import type { FileAnalysis } from '../core/analyze';
 import type { MentionRecord } from '../core/report/mentionRecords';
 import type { RuleSet } from '../core/rules/migrationRule';
-import type { ScanMode } from '../scanPool/scanOneFile';
+import type { ScanMode, SkipKind } from '../scanPool/scanOneFile';
 import { ScanPool } from '../scanPool/scanPool';
 import type { WalkedFile } from './walkFiles';
 
@@ -13,9 +13,12 @@ export interface ScannedFile {
   analysis: FileAnalysis;
 }
 
+export type { SkipKind } from '../scanPool/scanOneFile';
+
 export interface SkippedFile {
   file: string;
   reason: string;
+  kind: SkipKind;
 }
 
 export interface ScanOptions {
@@ -64,7 +67,7 @@ export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, 
   let taken = 0;
   try {
     await own.run(jobs, (i, r) => {
-      if (r.skipped) byIndex[i] = { file: files[i].rel, reason: r.skipped };
+      if (r.skipped) byIndex[i] = { file: files[i].rel, reason: r.skipped, kind: r.skipKind ?? 'unreadable' };
       else if (r.records) byIndex[i] = r.records;
       else if (r.analysis && r.text !== undefined) byIndex[i] = { file: files[i], text: r.text, bom: r.bom ?? false, analysis: relink(r.analysis, ruleSet) };
       else byIndex[i] = null;

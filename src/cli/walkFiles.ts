@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { detectFileFormat } from '../core/scan/fileFormat';
 import { type IgnoreLayer, isIgnored, parseGitignore } from './gitignore';
 
 export interface WalkedFile {
@@ -14,17 +13,21 @@ export interface WalkResult {
   files: WalkedFile[];
   /** Paths given on the command line that do not exist. */
   missing: string[];
+  /** Files and folders left out by a .gitignore (a folder counts once; its files are not listed). */
+  ignored: string[];
 }
 
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 /**
- * The files a scan reads: every file below `root` whose format the scanner knows,
- * without .gitignore'd paths, node_modules and .git. Links are not followed.
+ * The files a scan reads: every file below `root`, whatever its name (the scan decides by
+ * content what it is), without .gitignore'd paths, node_modules and .git. Links are not
+ * followed. Ignored paths are reported so the summary can say what was not read.
  */
 export function walkFiles(root: string, targets: string[]): WalkResult {
   const files: WalkedFile[] = [];
   const missing: string[] = [];
+  const ignored: string[] = [];
   const rootLayers = loadAncestorIgnores(root);
   for (const target of targets.length ? targets : [root]) {
     const abs = path.resolve(root, target);
@@ -41,10 +44,10 @@ export function walkFiles(root: string, targets: string[]): WalkResult {
       files.push({ abs, rel });
     } else if (st.isDirectory()) {
       const layers = [...rootLayers];
-      walkDir(root, abs, layers, files);
+      walkDir(root, abs, layers, files, ignored);
     }
   }
-  return { files, missing };
+  return { files, missing, ignored };
 }
 
 function toRel(root: string, abs: string): string {
@@ -68,7 +71,7 @@ function readIgnore(file: string): string | undefined {
   }
 }
 
-function walkDir(root: string, dir: string, layers: IgnoreLayer[], out: WalkedFile[]): void {
+function walkDir(root: string, dir: string, layers: IgnoreLayer[], out: WalkedFile[], ignored: string[]): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -87,11 +90,16 @@ function walkDir(root: string, dir: string, layers: IgnoreLayer[], out: WalkedFi
     const rel = base + e.name;
     if (e.isDirectory()) {
       if (ALWAYS_SKIPPED.has(e.name)) continue;
-      if (own.length && isIgnored(own, rel, true)) continue;
-      walkDir(root, path.join(dir, e.name), own, out);
+      if (own.length && isIgnored(own, rel, true)) {
+        ignored.push(rel + '/');
+        continue;
+      }
+      walkDir(root, path.join(dir, e.name), own, out, ignored);
     } else if (e.isFile()) {
-      if (!detectFileFormat(rel)) continue;
-      if (own.length && isIgnored(own, rel, false)) continue;
+      if (own.length && isIgnored(own, rel, false)) {
+        ignored.push(rel);
+        continue;
+      }
       out.push({ abs: path.join(dir, e.name), rel });
     }
   }

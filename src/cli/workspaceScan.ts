@@ -7,7 +7,7 @@ import { UsageError } from './io';
 import type { MentionRecord } from '../core/report/mentionRecords';
 import type { ScanMode } from '../scanPool/scanOneFile';
 import { ScanPool } from '../scanPool/scanPool';
-import { type ScannedFile, type SkippedFile, scanFiles } from './scanFiles';
+import { type ScannedFile, type SkipKind, type SkippedFile, scanFiles } from './scanFiles';
 import { walkFiles } from './walkFiles';
 
 export interface WorkspaceScan {
@@ -62,7 +62,9 @@ export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): P
     const walked = walkFiles(root, relTargets);
     if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
     const { scanned, records, skipped } = await scanFiles(walked.files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool);
-    return { root, ruleSet, ruleProblems: problems, scanned, records, skipped, fileCount: walked.files.length };
+    const fileCount = walked.files.length - skipped.length;
+    for (const rel of walked.ignored) skipped.push({ file: rel, reason: 'ignored by .gitignore', kind: 'ignored' });
+    return { root, ruleSet, ruleProblems: problems, scanned, records, skipped, fileCount };
   } finally {
     await pool.dispose();
   }
@@ -73,8 +75,30 @@ export function printRuleProblems(io: CliIO, problems: readonly RuleProblem[]): 
   if (problems.length) io.err(`The built-in rules were applied; fix the rules above to apply yours.\n`);
 }
 
+/**
+ * One note per file the user would want to know about (too large, not UTF-8, unreadable);
+ * binary and ignored files only count in the summary: a repository has many.
+ */
 export function printSkipped(io: CliIO, skipped: readonly SkippedFile[]): void {
-  for (const s of skipped) io.err(`note: skipped ${s.file}: ${s.reason}\n`);
+  for (const s of skipped) if (s.kind !== 'binary' && s.kind !== 'ignored') io.err(`note: skipped ${s.file}: ${s.reason}\n`);
+}
+
+const SKIP_LABELS: Record<SkipKind, string> = { binary: 'binary', 'too-large': 'too large', 'not-text': 'not text', ignored: 'ignored', unreadable: 'unreadable' };
+
+/** Counts by reason, in a fixed order: `2 binary, 1 too large, 40 ignored`; '' when none. */
+export function skipSummary(skipped: readonly SkippedFile[]): string {
+  const counts = new Map<SkipKind, number>();
+  for (const s of skipped) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  return (Object.keys(SKIP_LABELS) as SkipKind[])
+    .filter((k) => counts.get(k))
+    .map((k) => `${counts.get(k)} ${SKIP_LABELS[k]}`)
+    .join(', ');
+}
+
+export function skipCounts(skipped: readonly SkippedFile[]): Record<SkipKind, number> {
+  const out: Record<SkipKind, number> = { binary: 0, 'too-large': 0, 'not-text': 0, ignored: 0, unreadable: 0 };
+  for (const s of skipped) out[s.kind]++;
+  return out;
 }
 
 export const COMMON_OPTIONS = {

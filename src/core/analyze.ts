@@ -10,7 +10,7 @@ import type { Span, TextEdit } from './text/span';
 
 export { applyEdits } from './rewrite/applyEdits';
 export { loadRuleSet, RULES_FILE_NAME } from './rules/loadRuleSet';
-export { detectFileFormat } from './scan/fileFormat';
+export { detectFileFormat, detectFormat } from './scan/formatTable';
 export type { ImageMention, MentionPart } from './scan/imageMention';
 export type { MigrationRule, RuleProblem, RuleSet, Severity } from './rules/migrationRule';
 export type { Span, TextEdit } from './text/span';
@@ -36,6 +36,12 @@ export interface Finding {
   partReplacements?: { part: MentionPart; newText: string }[];
   /** Empty when the rule has no target, or when the fix overlaps another one. */
   edits: TextEdit[];
+  /**
+   * A note, not a deprecated reference: a bare registry host or namespace (`k8s.gcr.io`,
+   * `gcr.io/google-containers`) whose images moved. It carries the new namespace in its
+   * message and is never rewritten: a namespace rewritten as an image would be nonsense.
+   */
+  note?: true;
 }
 
 export interface FileAnalysis {
@@ -43,12 +49,19 @@ export interface FileAnalysis {
   findings: Finding[];
   /** Set when the file was not scanned (binary, too large). */
   skippedFile?: string;
+  /**
+   * Bare registry hosts and namespaces under a moved prefix (`k8s.gcr.io` in prose): notes
+   * with the new namespace, never rewritten, never counted as deprecated references.
+   */
+  notes?: Finding[];
 }
 
 export interface AnalyzeOptions {
   /** Files longer than this many UTF-16 code units are skipped with a note. Default 5 MiB. */
   maxBytes?: number;
   format?: FileFormat;
+  /** Run the content finder (any token under a rule's explicit prefix, in any text). Default true. */
+  contentFinder?: boolean;
 }
 
 const matchers = new WeakMap<RuleSet, RuleMatcher>();
@@ -74,12 +87,14 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   if (text.length > maxBytes) return { mentions: [], findings: [], skippedFile: `larger than ${Math.round(maxBytes / 1024)} KB` };
   if (looksBinary(text)) return { mentions: [], findings: [], skippedFile: 'binary file' };
-  const mentions = findMentions(text, filePath, options.format);
   const matcher = matcherFor(ruleSet);
+  const mentions = findMentions(text, filePath, options.format, { contentPrefixes: options.contentFinder === false ? undefined : matcher.contentPrefixes });
   const findings: Finding[] = [];
+  const notes: Finding[] = [];
   for (const mention of mentions) {
     const f = findingFor(mention, matcher);
-    if (f) findings.push(f);
+    if (f?.note) notes.push(f);
+    else if (f) findings.push(f);
   }
   guardSharedFields(mentions, findings);
   const { dropped } = dedupeEdits(findings.flatMap((f) => f.edits));
@@ -92,7 +107,7 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
       }
     }
   }
-  return { mentions, findings };
+  return notes.length ? { mentions, findings, notes } : { mentions, findings };
 }
 
 /**
@@ -118,10 +133,12 @@ function guardSharedFields(mentions: readonly ImageMention[], findings: Finding[
 }
 
 export function findingFor(mention: ImageMention, matcher: RuleMatcher): Finding | undefined {
+  if (mention.namespaceOnly) return namespaceNote(mention, mention.text.toLowerCase(), matcher);
   if (mention.skipped || !mention.ref) return undefined;
   const oldName = normalizedName(mention.ref);
   const m = matcher.match(oldName);
   if (!m || m.newName === oldName) return undefined;
+  if (m.namespaceOnly) return namespaceNote(mention, oldName, matcher);
   const spans = mention.parts ? mention.parts.filter((p) => p.role === 'registry' || p.role === 'repository').map((p) => p.span) : [mention.span];
   const written = mention.ref.domain ? `${mention.ref.domain}/${mention.ref.path}` : mention.ref.path;
   const base = {
@@ -148,6 +165,28 @@ export function findingFor(mention: ImageMention, matcher: RuleMatcher): Finding
     replacement: plan?.replacement ?? null,
     partReplacements: plan?.partReplacements,
     edits: plan?.edits ?? [],
+  };
+}
+
+/** A bare host or namespace under a prefix rule: a note with the new namespace, no edit. */
+function namespaceNote(mention: ImageMention, name: string, matcher: RuleMatcher): Finding | undefined {
+  const m = matcher.match(name);
+  if (!m || !m.namespaceOnly) return undefined;
+  const written = mention.namespaceOnly ? mention.text : mention.ref ? (mention.ref.domain ? `${mention.ref.domain}/${mention.ref.path}` : mention.ref.path) : mention.text;
+  const where = m.newName ? `its images moved to ${m.newName}` : m.rule.message ?? 'its images have no new location';
+  return {
+    key: `${m.rule.id}@${mention.span.start}-${mention.span.end}`,
+    mention,
+    rule: m.rule,
+    chain: m.chain,
+    severity: 'info',
+    spans: [mention.span],
+    oldName: name,
+    newName: m.newName,
+    message: `${written} is a registry namespace, not an image: ${where} (${m.rule.reason}). Not rewritten; change it by hand if it names the location.`,
+    replacement: null,
+    edits: [],
+    note: true,
   };
 }
 

@@ -28,11 +28,16 @@ const LANGUAGE_FORMATS: Record<string, FileFormat> = {
   jsonc: 'json',
 };
 
-/** Which format a document is scanned as, or undefined when the engine does not scan it. */
+/**
+ * Which format a document is scanned as by its name, or undefined when the engine does not
+ * scan it. Every file on disk is scanned (`text`: the content finder at least, and the core
+ * detects workflows, pipelines and scripts by content); unsaved documents go by language.
+ */
 export function formatOf(uri: vscode.Uri, languageId?: string): FileFormat | undefined {
   const byPath = detectFileFormat(uri.path);
-  if (byPath || uri.scheme !== 'untitled' || !languageId) return byPath;
-  return LANGUAGE_FORMATS[languageId];
+  if (byPath) return byPath;
+  if (uri.scheme !== 'untitled') return 'text';
+  return languageId ? LANGUAGE_FORMATS[languageId] : undefined;
 }
 
 /** What identifies a diagnostic across the extension host boundary: rule and range. */
@@ -66,7 +71,8 @@ export class FindingsStore extends Disposable {
   analyzeDocument(doc: vscode.TextDocument): DocumentRecord | undefined {
     const format = formatOf(doc.uri, doc.languageId);
     if (!format) return undefined;
-    const findings = this.analyze(doc.getText(), doc.uri, format);
+    // A saved file's format is the core's to detect, by name and content, as the CLI does.
+    const findings = this.analyze(doc.getText(), doc.uri, doc.uri.scheme === 'untitled' ? format : undefined);
     return this.publish(doc.uri, findings, documentPositions(doc), doc.version);
   }
 
@@ -74,7 +80,7 @@ export class FindingsStore extends Disposable {
   analyzeFileText(uri: vscode.Uri, text: string, maxBytes?: number): Finding[] {
     const format = formatOf(uri);
     if (!format) return [];
-    const findings = this.analyze(text, uri, format, maxBytes);
+    const findings = this.analyze(text, uri, undefined, maxBytes);
     this.publish(uri, findings, textPositions(text));
     return findings;
   }

@@ -141,7 +141,10 @@ describe('CLI', function () {
     const r = run(['scan', '--format', 'json', '--max-file-size', '1024'], dir);
     const json = JSON.parse(r.out);
     assert.deepStrictEqual(json.mentions.map((m: { file: string }) => m.file), ['keep.gen.yaml']);
-    assert.deepStrictEqual(json.skippedFiles.map((s: { file: string }) => s.file).sort(), ['big.yaml', 'bin.yaml']);
+    assert.deepStrictEqual(json.skippedFiles.map((s: { file: string; kind: string }) => `${s.kind} ${s.file}`).sort(), ['binary bin.yaml', 'ignored ignored/', 'ignored x.gen.yaml', 'too-large big.yaml']);
+    assert.deepStrictEqual(json.skipped, { binary: 1, 'too-large': 1, 'not-text': 0, ignored: 2, unreadable: 0 });
+    const text = run(['scan', '--max-file-size', '1024'], dir);
+    assert.match(text.out, /2 files scanned; not read: 1 binary, 1 too large, 2 ignored\./);
   });
 
   it('uses --rules FILE, and a missing rules file is a usage error', () => {

@@ -2,9 +2,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ImageMention } from '../../src/core/scan/imageMention';
-import { findMarkdownMentions } from '../../src/core/scan/markdown';
+import { findFormatMentions } from '../../src/core/scan/findMentions';
 import { assertSpansMatch, itRunsWithin, randomTexts } from './support/fuzz';
 import { LineIndex } from '../../src/core/text/span';
+
+/** The Markdown finder as the dispatch runs it (fences go to their format's finder). */
+const findMarkdownMentions = (text: string): ImageMention[] => findFormatMentions(text, 'markdown');
 
 /** Expected mention by 1-based line and column, as the CLI reports it. */
 interface Want {

@@ -2,8 +2,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ImageMention } from '../../src/core/scan/imageMention';
-import { findShellMentions } from '../../src/core/scan/shell';
+import { findFormatMentions } from '../../src/core/scan/findMentions';
 import { assertSpansMatch, itRunsWithin, randomTexts } from './support/fuzz';
+
+/** The shell finder as the dispatch runs it (heredoc YAML goes to the YAML finder). */
+const findShellMentions = (text: string, o: { make: boolean }): ImageMention[] => findFormatMentions(text, o.make ? 'makefile' : 'shell');
 
 /** One expected mention: `at` is the offset, or the first occurrence of `text` (after `after`). */
 interface Want {

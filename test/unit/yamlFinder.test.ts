@@ -1,10 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findYamlMentions } from '../../src/core/scan/yaml';
+import { findFormatMentions } from '../../src/core/scan/findMentions';
 import type { FileFormat } from '../../src/core/scan/fileFormat';
 import type { ImageMention } from '../../src/core/scan/imageMention';
 import { LineIndex } from '../../src/core/text/span';
+
+/** The YAML finder as the dispatch runs it (run: blocks go to the shell finder). */
+const findYamlMentions = (text: string, format: FileFormat): ImageMention[] => findFormatMentions(text, format);
 
 /** A mention as the tests spell it: 1-based line and column, like the CLI prints. */
 interface Seen {

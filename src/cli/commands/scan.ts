@@ -4,7 +4,7 @@ import { EXIT } from '../io';
 import { toSarif } from '../sarif';
 import { JsonObjectWriter } from '../writeJson';
 import type { MentionRecord } from '../../core/report/mentionRecords';
-import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace } from '../workspaceScan';
+import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace, skipCounts, skipSummary } from '../workspaceScan';
 
 const usage = `Usage: registry-migrator scan [paths…] [options]
 
@@ -56,6 +56,7 @@ export const scanCommand: Command = {
         else {
           const where = `${r.file}:${r.line}:${r.column}`;
           if (r.deprecated) io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
+          else if (r.severity === 'note') io.out(`${where}  note  ${r.message}  [${r.rule}]\n`);
           else if (r.skipped) io.out(`${where}  skipped  ${r.text}: ${r.skipped}\n`);
           else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
         }
@@ -73,6 +74,8 @@ export const scanCommand: Command = {
     if (format === 'json') {
       const w = startJson();
       w.arrayEnd();
+      w.field('filesScanned', ws.fileCount);
+      w.field('skipped', skipCounts(ws.skipped));
       w.field('skippedFiles', ws.skipped);
       w.field('ruleProblems', ws.ruleProblems.map(({ name: _n, ...p }) => p));
       w.end();
@@ -81,10 +84,12 @@ export const scanCommand: Command = {
     } else {
       printSkipped(io, ws.skipped);
       const files = flaggedFiles.size;
+      const skippedText = skipSummary(ws.skipped);
+      const tail = `${ws.fileCount} file${ws.fileCount === 1 ? '' : 's'} scanned${skippedText ? `; not read: ${skippedText}` : ''}.`;
       io.out(
         deprecated
-          ? `\n${deprecated} deprecated reference${deprecated === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${ws.fileCount} files scanned.\n`
-          : `No deprecated image references; ${ws.fileCount} files scanned.\n`,
+          ? `\n${deprecated} deprecated reference${deprecated === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${tail}\n`
+          : `No deprecated image references; ${tail}\n`,
       );
     }
     if (ws.ruleProblems.length) return EXIT.usage;

@@ -11,6 +11,8 @@ export interface MentionRecord {
   endColumn: number;
   text: string;
   kind: string;
+  /** Set for an OCI artifact (a Helm chart at oci://, a Tekton bundle…). */
+  artifact: string | null;
   deprecated: boolean;
   rule: string | null;
   severity: string | null;
@@ -28,7 +30,10 @@ export function lineColumn(index: LineIndex, text: string, offset: number): { li
   let column = p.character;
   for (let i = index.lineStart(p.line); i < offset; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) column--;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < offset) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) column--;
+    }
   }
   return { line: p.line + 1, column: column + 1 };
 }
@@ -41,7 +46,8 @@ export function mentionRecords(rel: string, text: string, analysis: FileAnalysis
   const out: MentionRecord[] = [];
   const { mentions, findings } = analysis;
   const byMention = new Map<ImageMention, Finding>(findings.map((x) => [x.mention, x]));
-  const chosen = all ? mentions : mentions.filter((m) => byMention.has(m));
+  const noteOf = new Map<ImageMention, Finding>((analysis.notes ?? []).map((x) => [x.mention, x]));
+  const chosen = all ? mentions : mentions.filter((m) => byMention.has(m) || noteOf.has(m));
   if (chosen.length === 0) return out;
   const index = new LineIndex(text);
   const at = (s: Span) => {
@@ -51,17 +57,19 @@ export function mentionRecords(rel: string, text: string, analysis: FileAnalysis
   };
   for (const m of chosen) {
     const finding = byMention.get(m);
+    const note = noteOf.get(m);
     const pos = at(m.span);
     out.push({
       file: rel,
       ...pos,
       text: m.text,
       kind: m.kind,
+      artifact: m.artifact ?? null,
       deprecated: Boolean(finding),
-      rule: finding?.rule.id ?? null,
-      severity: finding?.severity ?? null,
-      message: finding?.message ?? null,
-      newName: finding?.newName ?? null,
+      rule: (finding ?? note)?.rule.id ?? null,
+      severity: finding?.severity ?? (note ? 'note' : null),
+      message: (finding ?? note)?.message ?? null,
+      newName: (finding ?? note)?.newName ?? null,
       replacement: finding?.replacement ?? null,
       skipped: m.skipped ?? null,
       parts: m.parts

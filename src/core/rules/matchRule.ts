@@ -8,6 +8,11 @@ export interface RuleMatch {
   newName: string | null;
   /** Every rule followed, first to last (`SO-GCR-OP` alone, or a chain). */
   chain: MigrationRule[];
+  /**
+   * The name is the rule's prefix itself, with no repository under it (`gcr.io/google-containers`
+   * for the k8s.gcr.io move): a namespace, not an image. Its new name is a namespace too.
+   */
+  namespaceOnly?: boolean;
 }
 
 interface CompiledFrom {
@@ -69,8 +74,35 @@ export class RuleMatcher {
     return this.hosts;
   }
 
+  /**
+   * The rules' names as written with their host, for the content finder: `k8s.gcr.io`,
+   * `gcr.io/google_containers`, `quay.io/coreos/prometheus-operator`; a pattern up to its
+   * first wildcard's component (`docker.pkg.github.com`). Names written without a host
+   * (`bitnami/…` on Docker Hub) are left to the format finders: bare, they are everywhere.
+   */
+  get contentPrefixes(): readonly string[] {
+    if (!this.prefixes) {
+      const out = new Set<string>();
+      for (const c of this.compiled) {
+        for (const from of c.rule.from) {
+          const first = from.split('/')[0];
+          if (!isDomainComponent(first)) continue;
+          let p = from.toLowerCase();
+          const star = p.indexOf('*');
+          if (star !== -1) p = p.slice(0, p.lastIndexOf('/', star));
+          if (p.includes('.')) out.add(p.replace(/\/+$/, ''));
+        }
+      }
+      this.prefixes = [...out];
+    }
+    return this.prefixes;
+  }
+
+  private prefixes: string[] | undefined;
+
   private best(name: string, exclude: Set<MigrationRule>): { c: CompiledFrom; m: RegExpExecArray } | undefined {
-    const host = name.slice(0, name.indexOf('/'));
+    const slash = name.indexOf('/');
+    const host = slash === -1 ? name : name.slice(0, slash);
     if (!this.hosts.has(host)) return undefined;
     for (const c of this.compiled) {
       if (c.host !== host || exclude.has(c.rule)) continue;
@@ -85,8 +117,10 @@ export class RuleMatcher {
     const first = this.best(name, new Set());
     if (!first) return undefined;
     const chain: MigrationRule[] = [first.c.rule];
+    const namespaceOnly = first.c.rule.match === 'prefix' && !first.m[1];
     let current = apply(first.c.rule, first.m);
-    if (current === null) return { rule: first.c.rule, newName: null, chain };
+    if (current === null) return { rule: first.c.rule, newName: null, chain, namespaceOnly };
+    if (namespaceOnly) return { rule: first.c.rule, newName: current, chain, namespaceOnly };
     const seen = new Set<MigrationRule>(chain);
     for (let hop = 0; hop < 16; hop++) {
       const next = this.best(current, seen);

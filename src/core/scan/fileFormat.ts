@@ -1,4 +1,8 @@
-/** The formats the scanner knows. The path decides; the content is never sniffed. */
+/**
+ * The formats the scanner reads. Each has one finder and one row in FORMAT_TABLE
+ * (formatTable.ts), which also says how a file of that format is recognised. `text` has no
+ * format finder: only the content finder reads it (TOML, INI, source code, unknown files).
+ */
 export type FileFormat =
   | 'dockerfile'
   | 'yaml'
@@ -11,29 +15,66 @@ export type FileFormat =
   | 'markdown'
   | 'shell'
   | 'makefile'
-  | 'json';
+  | 'json'
+  | 'unit'
+  | 'text';
 
-/** Detects the format of a file from its path (`/`-separated, any root). */
-export function detectFileFormat(filePath: string): FileFormat | undefined {
+/** What the detection rows look at: the path, its base name, and the extension chain. */
+export interface PathFacts {
+  /** `/`-separated, as given. */
+  path: string;
+  /** The base name as written (`Dockerfile.prod`). */
+  base: string;
+  /** The base name lowercased. */
+  lower: string;
+}
+
+/** Template suffixes: `pod.yaml.tmpl` is YAML with template parts (https://pkg.go.dev/text/template, Jinja). */
+const TEMPLATE_SUFFIX = /\.(?:tmpl|template|tpl|j2|jinja2?|gotmpl|erb|mustache|hbs|in)$/i;
+
+/**
+ * The path facts, and whether the file is a template of another format. `addon.yaml.tmpl`
+ * is read as `addon.yaml`; `values.yaml.gotmpl` as `values.yaml`. Helm's `_helpers.tpl`
+ * keeps its own name: it has no inner extension.
+ */
+export function pathFacts(filePath: string): { facts: PathFacts; template: boolean } {
   const p = filePath.replace(/\\/g, '/');
-  const base = p.slice(p.lastIndexOf('/') + 1);
-  const lower = base.toLowerCase();
-  if (/^(docker|container)file$/i.test(base) || /^(docker|container)file\./i.test(base) || lower.endsWith('.dockerfile') || lower.endsWith('.containerfile')) {
-    return 'dockerfile';
+  let base = p.slice(p.lastIndexOf('/') + 1);
+  let template = false;
+  const m = TEMPLATE_SUFFIX.exec(base);
+  if (m && base.slice(0, m.index).includes('.')) {
+    base = base.slice(0, m.index);
+    template = true;
   }
-  if (lower === 'makefile' || lower === 'gnumakefile' || lower.endsWith('.mk') || lower.endsWith('.make')) return 'makefile';
-  if (/\.(sh|bash|zsh|ksh)$/.test(lower) || lower === '.envrc' || lower.endsWith('.env')) return 'shell';
-  if (/\.(md|markdown|mdx)$/.test(lower)) return 'markdown';
-  if (lower.endsWith('.json') || lower.endsWith('.jsonc') || lower === 'devcontainer.json') return 'json';
-  if (/\.ya?ml$/.test(lower) || lower.endsWith('.yaml.gotmpl') || lower.endsWith('.tpl')) {
-    if (/(^|\/)\.github\/workflows\//.test(p) || /(^|\/)action\.ya?ml$/.test(p)) return 'github-workflow';
-    if (/^\.gitlab-ci\.ya?ml$/.test(lower) || /(^|\/)\.gitlab\//.test(p) || lower.endsWith('.gitlab-ci.yml')) return 'gitlab-ci';
-    if (/^(docker-)?compose([.-].*)?\.ya?ml$/.test(lower)) return 'compose';
-    if (/^kustomization\.ya?ml$/.test(lower)) return 'kustomization';
-    if (/(^|\/)templates\//.test(p) && !/^values/.test(lower)) return 'helm-template';
-    if (lower.endsWith('.tpl')) return 'helm-template';
-    if (/^values([.-].*)?\.ya?ml$/.test(lower) || /(^|\/)ci\/[^/]*values[^/]*\.ya?ml$/.test(p)) return 'helm-values';
-    return 'yaml';
+  const dir = p.slice(0, p.lastIndexOf('/') + 1);
+  return { facts: { path: dir + base, base, lower: base.toLowerCase() }, template };
+}
+
+/**
+ * The keys of a YAML text's root mappings (every document), read from lines that start in
+ * column 0, within the first 256 KB: enough to tell a workflow from a pipeline without
+ * parsing. Values are the text of the rest of the line.
+ */
+export function rootKeys(text: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  const limit = Math.min(text.length, 256 * 1024);
+  const re = /^(["']?)([A-Za-z0-9_.$/-][^:#\n\r]*?)\1[ \t]*:(?:[ \t]+([^\n\r]*)|[ \t]*(?=[\r\n]|$))/gm;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null && m.index < limit) {
+    if (!keys.has(m[2])) keys.set(m[2], (m[3] ?? '').trim());
+    if (keys.size > 500) break;
   }
-  return undefined;
+  return keys;
+}
+
+/**
+ * Template parts that would break the reading of the inner format: lines holding nothing but
+ * template tags (`{{- if .Values.x }}`, `{% for x in y %}`, `{# note #}`, `<% end %>`) become
+ * spaces of the same length, so every offset stays exact. Inline tags (`image: "{{ reg }}/x"`)
+ * stay: the finders report such references as templated, never rewrite them.
+ */
+export function maskTemplateLines(text: string): string {
+  if (!/\{\{|\{%|\{#|<%/.test(text)) return text;
+  return text.replace(/^[ \t]*(?:(?:\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}|<%[^\n]*?%>)[ \t]*)+(?=\r?$)/gm, (s) => ' '.repeat(s.length));
 }

@@ -1,37 +1,67 @@
+import { findContentMentions } from './contentFinder';
+import type { FileFormat } from './fileFormat';
+import type { FinderContext } from './finder';
+import { detectFormat, finderFor } from './formatTable';
 import type { ImageMention } from './imageMention';
-import { type FileFormat, detectFileFormat } from './fileFormat';
-import { findDockerfileMentions } from './dockerfile';
-import { findShellMentions } from './shell';
-import { findMarkdownMentions } from './markdown';
-import { findYamlMentions } from './yaml';
-import { findJsonMentions } from './json';
+import { maskTemplateLines } from './fileFormat';
+
+export interface FindOptions {
+  /**
+   * Repository prefixes written with their registry host (`k8s.gcr.io`,
+   * `quay.io/coreos/prometheus-operator`): the content finder reports any token under them,
+   * in any text file, that the format finder did not. Without them only the format finder runs.
+   */
+  contentPrefixes?: readonly string[];
+}
+
+/** Hands embedded slices to the finder of their format; depth-limited against hostile nesting. */
+function contextAt(depth: number): FinderContext {
+  return {
+    find(text, format) {
+      if (depth > 3) return [];
+      const finder = finderFor(format);
+      return finder ? safely(() => finder(text, contextAt(depth + 1))) : [];
+    },
+  };
+}
+
+function safely(run: () => ImageMention[]): ImageMention[] {
+  try {
+    return run();
+  } catch {
+    // A finder bug must not hide the rest of the workspace; the content finder still runs.
+    return [];
+  }
+}
+
+/** Mentions in `text` read as `format` by its finder alone (no content finder), sorted. */
+export function findFormatMentions(text: string, format: FileFormat): ImageMention[] {
+  return sortMentions(contextAt(0).find(text, format));
+}
 
 /**
- * Every image reference in one file's text, sorted by offset. `filePath` only chooses the
- * finder (see detectFileFormat); `format` overrides it. Never throws on user text.
+ * Every image reference in one file's text, sorted by offset. The format comes from the
+ * path and the content (detectFormat); `format` overrides it. With `contentPrefixes`, the
+ * content finder adds every token under a rule's explicit prefix that the format finder
+ * did not report. Never throws on user text.
  */
-export function findMentions(text: string, filePath: string, format?: FileFormat): ImageMention[] {
-  const f = format ?? detectFileFormat(filePath);
-  if (!f) return [];
-  let found: ImageMention[];
-  switch (f) {
-    case 'dockerfile':
-      found = findDockerfileMentions(text);
-      break;
-    case 'shell':
-      found = findShellMentions(text, { make: false });
-      break;
-    case 'makefile':
-      found = findShellMentions(text, { make: true });
-      break;
-    case 'markdown':
-      found = findMarkdownMentions(text);
-      break;
-    case 'json':
-      found = findJsonMentions(text);
-      break;
-    default:
-      found = findYamlMentions(text, f);
+export function findMentions(text: string, filePath: string, format?: FileFormat, options: FindOptions = {}): ImageMention[] {
+  let body = text;
+  let f = format;
+  if (!f) {
+    const detected = detectFormat(filePath, text);
+    f = detected.format;
+    body = detected.text;
+  } else if (filePath && /\.(?:tmpl|template|j2|jinja2?|gotmpl)$/i.test(filePath)) {
+    body = maskTemplateLines(text);
   }
+  const found = contextAt(0).find(body, f);
+  if (options.contentPrefixes && options.contentPrefixes.length > 0) {
+    for (const m of safely(() => findContentMentions(body, options.contentPrefixes!, found))) found.push(m);
+  }
+  return sortMentions(found);
+}
+
+function sortMentions(found: ImageMention[]): ImageMention[] {
   return found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 }

@@ -1,5 +1,6 @@
 import type { Span } from '../text/span';
 import { type ImageReference, parseImageReference } from '../reference/imageReference';
+import { isImageId, isPathLike } from './notAnImage';
 
 export type PartRole = 'registry' | 'repository' | 'tag' | 'digest';
 
@@ -28,6 +29,13 @@ export interface ImageMention {
   skipped?: string;
   /** Split references (Helm registry/repository/tag…): each field with its own span. */
   parts?: MentionPart[];
+  /**
+   * A registry host or namespace with no repository (`k8s.gcr.io`, `gcr.io/google-containers`
+   * in prose): reported as a note with the new namespace, never rewritten. `text` is the name.
+   */
+  namespaceOnly?: true;
+  /** The thing referenced is an OCI artifact, not a container image (a Helm chart, a Tekton bundle…). */
+  artifact?: 'helm-chart' | 'tekton-bundle' | 'crossplane-package' | 'devcontainer-feature' | 'oci-artifact';
 }
 
 /** Where template syntax starts: ${X} $X $(X) {{ x }} %{x} <x> {X}. */
@@ -60,6 +68,8 @@ export function makeMention(
 ): ImageMention | undefined {
   const text = source.slice(start, end);
   if (text.length === 0) return undefined;
+  // `docker run 1a3f…` (an image ID) and `…/images.yaml` (a file) name no repository.
+  if (isImageId(text) || isPathLike(text)) return undefined;
   const t = templateStart(text);
   let literal = text;
   let templatedTail = false;

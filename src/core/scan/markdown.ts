@@ -1,8 +1,6 @@
 import { type ImageMention, type MentionPart, makeMention, makeSplitMention, shiftMention } from './imageMention';
-import { findDockerfileMentions } from './dockerfile';
-import { findShellMentions } from './shell';
+import type { FinderContext } from './finder';
 import { isUnambiguousImage } from './shellWords';
-import { findYamlMentions } from './yaml';
 
 /**
  * Image references in Markdown: fenced code by its info string (yaml, shell, Dockerfile,
@@ -12,8 +10,8 @@ import { findYamlMentions } from './yaml';
  * (`gcr.io/spark-operator/spark:v3.1.1`, not `github.com/x/y` or `kubernetes.io/docs/…`).
  * Never throws on user text.
  */
-export function findMarkdownMentions(text: string): ImageMention[] {
-  const scan = new MarkdownScan(text);
+export function findMarkdownMentions(text: string, ctx: FinderContext = NO_EMBEDDING): ImageMention[] {
+  const scan = new MarkdownScan(text, ctx);
   try {
     scan.run();
   } catch {
@@ -21,6 +19,9 @@ export function findMarkdownMentions(text: string): ImageMention[] {
   }
   return scan.finish();
 }
+
+/** Without a dispatch, code blocks are read as prose only. */
+const NO_EMBEDDING: FinderContext = { find: () => [] };
 
 const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console', 'zsh', 'shell-session', 'shellsession', 'terminal', 'ksh', 'fish', 'bat', 'cmd', 'powershell', 'ps1', 'pwsh']);
 const CONSOLE_LANGS = new Set(['console', 'shell-session', 'shellsession', 'terminal']);
@@ -45,7 +46,10 @@ class MarkdownScan {
   /** Per character: where the last search started and what it found (see next()). */
   private readonly searches = new Map<string, { from: number; at: number }>();
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly ctx: FinderContext,
+  ) {}
 
   /**
    * text.indexOf(ch, from), remembered: lines ask for the next '/' or '`' in increasing
@@ -139,15 +143,15 @@ class MarkdownScan {
       else if (/^[ \t]*FROM[ \t]/m.test(body)) kind = 'dockerfile';
     }
     if (YAML_LANGS.has(kind)) {
-      this.addAll(findYamlMentions(body, 'yaml'), start, (m) => (m.parts ? 'markdown-yaml-split' : 'markdown-yaml-image'));
+      this.addAll(this.ctx.find(body, 'yaml'), start, (m) => (m.parts ? 'markdown-yaml-split' : 'markdown-yaml-image'));
       this.yamlImageLines(body, start);
       this.scanProse(start, end, 'markdown-code');
     } else if (SHELL_LANGS.has(kind)) {
-      this.addAll(findShellMentions(maskPrompts(body, CONSOLE_LANGS.has(kind)), { make: false }), start, () => 'markdown-shell');
+      this.addAll(this.ctx.find(maskPrompts(body, CONSOLE_LANGS.has(kind)), 'shell'), start, () => 'markdown-shell');
     } else if (MAKE_LANGS.has(kind)) {
-      this.addAll(findShellMentions(body, { make: true }), start, () => 'markdown-shell');
+      this.addAll(this.ctx.find(body, 'makefile'), start, () => 'markdown-shell');
     } else if (DOCKERFILE_LANGS.has(kind)) {
-      this.addAll(findDockerfileMentions(body), start, () => 'markdown-dockerfile');
+      this.addAll(this.ctx.find(body, 'dockerfile'), start, () => 'markdown-dockerfile');
     } else {
       this.scanProse(start, end, 'markdown-code');
     }
@@ -270,9 +274,9 @@ class MarkdownScan {
       return;
     }
     if (COMMAND_START.test(body)) {
-      this.addAll(findShellMentions(body, { make: false }), start, () => 'markdown-inline-code');
+      this.addAll(this.ctx.find(body, 'shell'), start, () => 'markdown-inline-code');
     } else if (/^\s*FROM\s/i.test(body)) {
-      this.addAll(findDockerfileMentions(body), start, () => 'markdown-inline-code');
+      this.addAll(this.ctx.find(body, 'dockerfile'), start, () => 'markdown-inline-code');
     }
   }
 

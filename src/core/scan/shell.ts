@@ -1,5 +1,6 @@
 import { type ImageMention, type MentionPart, makeMention, makeSplitMention, shiftMention } from './imageMention';
-import { findYamlMentions } from './yaml';
+import type { FinderContext } from './finder';
+import { isPathCommand } from './notAnImage';
 import { type ShellCommand, type ShellWord, isUnambiguousImage, splitShellCommands, wordSpan } from './shellWords';
 
 export interface ShellOptions {
@@ -14,7 +15,7 @@ export interface ShellOptions {
  * `*_REGISTRY` + `*_REPOSITORY` pairs as one split mention; and, anywhere, words that are
  * images beyond doubt (`registry.k8s.io/pause:3.9`). Never throws on user text.
  */
-export function findShellMentions(text: string, options: ShellOptions): ImageMention[] {
+export function findShellMentions(text: string, options: ShellOptions, ctx?: FinderContext): ImageMention[] {
   const scan = new ShellScan(text, options.make);
   try {
     scan.run();
@@ -22,7 +23,7 @@ export function findShellMentions(text: string, options: ShellOptions): ImageMen
     // A lexer bug must not take the whole scan down; what was found so far stands.
   }
   const found = scan.finish();
-  const fromYaml = options.make ? [] : heredocYamlMentions(text);
+  const fromYaml = options.make || !ctx ? [] : heredocYamlMentions(text, ctx);
   if (fromYaml.length === 0) return found;
   // The YAML reading of a heredoc wins: it sees split `registry`/`repository` fields.
   const covered = (m: ImageMention) => fromYaml.some((y) => [y.span, ...(y.parts ?? []).map((p) => p.span)].some((s) => s.start < m.span.end && m.span.start < s.end));
@@ -36,7 +37,7 @@ const HEREDOC = /<<(-?)[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
  * the YAML finder so Helm's split fields are found as in a values file. The body runs to the
  * line holding only the delimiter (leading tabs allowed with `<<-`), or to the end.
  */
-function heredocYamlMentions(text: string): ImageMention[] {
+function heredocYamlMentions(text: string, ctx: FinderContext): ImageMention[] {
   if (!text.includes('<<')) return [];
   const out: ImageMention[] = [];
   HEREDOC.lastIndex = 0;
@@ -60,7 +61,7 @@ function heredocYamlMentions(text: string): ImageMention[] {
     }
     const body = text.slice(bodyStart, bodyEnd);
     if (/^\s*[\w.-]+:\s/m.test(body) && (body.includes('image') || body.includes('repository:'))) {
-      for (const y of findYamlMentions(body, 'yaml')) out.push({ ...shiftMention(y, bodyStart), kind: y.parts ? 'shell-heredoc-split' : 'shell-heredoc-image' });
+      for (const y of ctx.find(body, 'yaml')) out.push({ ...shiftMention(y, bodyStart), kind: y.parts ? 'shell-heredoc-split' : 'shell-heredoc-image' });
     }
     HEREDOC.lastIndex = Math.max(HEREDOC.lastIndex, bodyEnd);
   }
@@ -257,6 +258,7 @@ class ShellScan {
       this.word(words[head + 1], 'shell-heredoc-image', true);
       return;
     }
+    if (i < words.length && isPathCommand([words[i].value, words[i + 1]?.value ?? ''])) return;
     if (i < words.length) {
       const tool = toolOf(words[i].value);
       if (tool) this.tool(tool, words, i + 1, handled);

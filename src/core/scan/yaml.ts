@@ -1,6 +1,6 @@
 import { type ImageMention, type MentionPart, type PartRole, makeMention, makeSplitMention, shiftMention } from './imageMention';
 import type { FileFormat } from './fileFormat';
-import { findShellMentions } from './shell';
+import type { FinderContext } from './finder';
 import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree } from './yaml/yamlTree';
 
 /**
@@ -14,11 +14,11 @@ import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree }
  * `global.image.registry`) becomes the registry part only when the image mapping has no
  * `registry` of its own.
  */
-export function findYamlMentions(text: string, format: FileFormat): ImageMention[] {
+export function findYamlMentions(text: string, format: FileFormat, ctx?: FinderContext): ImageMention[] {
   // Cheap exit for the common case of YAML that has nothing to do with images.
   if (!mayHoldImages(text, format)) return [];
   try {
-    const finder = new YamlFinder(text, format);
+    const finder = new YamlFinder(text, format, ctx);
     for (const doc of parseYamlTree(text)) finder.document(doc.roots);
     return finder.out;
   } catch {
@@ -95,6 +95,7 @@ class YamlFinder {
   constructor(
     private readonly source: string,
     private readonly format: FileFormat,
+    private readonly ctx: FinderContext | undefined,
     private readonly depth = 0,
   ) {}
 
@@ -203,7 +204,7 @@ class YamlFinder {
   private embedded(v: YScalar, format: FileFormat, known = false): void {
     if (!v.text.includes('image') && !v.text.includes('Image') && !v.text.includes('IMAGE')) return;
     if (!known && !looksLikeYaml(v.text)) return;
-    const inner = new YamlFinder(v.text, format, this.depth + 1);
+    const inner = new YamlFinder(v.text, format, this.ctx, this.depth + 1);
     for (const doc of parseYamlTree(v.text)) inner.document(doc.roots);
     for (const m of inner.out) this.push(shiftMention(m, v.start));
   }
@@ -441,8 +442,8 @@ class YamlFinder {
   }
 
   private shell(v: YScalar): void {
-    if (v.style === 'alias' || (!v.exact && v.style !== 'block') || v.text === '') return;
-    for (const m of findShellMentions(v.text, { make: false })) this.push(shiftMention(m, v.start));
+    if (!this.ctx || v.style === 'alias' || (!v.exact && v.style !== 'block') || v.text === '') return;
+    for (const m of this.ctx.find(v.text, 'shell')) this.push(shiftMention(m, v.start));
   }
 
   private shellList(v: YNode): void {

@@ -1,0 +1,154 @@
+import type { Span } from '../text/span';
+import { type ImageMention, makeMention } from './imageMention';
+import { isPathLike } from './notAnImage';
+
+/** Characters of a reference token: name, tag and digest. */
+const REF_CHAR = /[A-Za-z0-9._\-/:@]/;
+/** Before a token: anything that cannot continue a host name, URL path or e-mail address. */
+const HOST_CHAR = /[A-Za-z0-9_.\-@%]/;
+
+/**
+ * The safety net under every format finder: any token in any text file (TOML, INI, Go or
+ * Python string literals, Terraform, an extensionless script…) that names a repository under
+ * one of `prefixes`, the rules' names written with their host (`k8s.gcr.io`,
+ * `gcr.io/google_containers`, `quay.io/coreos/prometheus-operator`). Tokens the format finder
+ * already reported (any overlap with `existing`) are left out.
+ *
+ * Not images: URLs (`https://k8s.gcr.io/v2/…`, except `docker://` and `oci://`), file paths
+ * (a known file extension, or an argument of `cd`/`ls`/`cat`/`git add`), a host inside a
+ * longer host or e-mail address. A bare host or namespace (`k8s.gcr.io` alone,
+ * `gcr.io/google-containers`) is reported with `namespaceOnly`: a note, never rewritten.
+ */
+export function findContentMentions(text: string, prefixes: readonly string[], existing: readonly ImageMention[]): ImageMention[] {
+  const norm = [...new Set(prefixes.map((p) => p.toLowerCase().replace(/\/+$/, '')))].filter((p) => p.includes('.'));
+  if (norm.length === 0) return [];
+  const hosts = [...new Set(norm.map((p) => p.split('/')[0]))];
+  const covered = coveredRanges(existing);
+  const out: ImageMention[] = [];
+  const seen = new Set<number>();
+  for (const host of hosts) {
+    const under = norm.filter((p) => p === host || p.startsWith(host + '/'));
+    let from = 0;
+    for (let i = text.indexOf(host, from); i !== -1; i = text.indexOf(host, from)) {
+      from = i + host.length;
+      const m = tokenAt(text, i, host, under);
+      if (!m || seen.has(m.span.start) || overlaps(covered, m.span)) continue;
+      seen.add(m.span.start);
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+function tokenAt(text: string, i: number, host: string, prefixes: readonly string[]): ImageMention | undefined {
+  let kind = 'content-reference';
+  const before = text.charCodeAt(i - 1);
+  if (i > 0 && HOST_CHAR.test(text[i - 1])) return undefined;
+  if (before === 47 /* / */) {
+    if (text.startsWith('docker://', i - 9)) kind = 'content-docker-transport';
+    else if (text.startsWith('oci://', i - 6)) kind = 'oci-artifact';
+    else return undefined; // https://k8s.gcr.io/v2/…, ./k8s.gcr.io/…
+  } else if (before === 58 /* : */ && /[A-Za-z]$/.test(text.slice(Math.max(0, i - 2), i - 1))) {
+    return undefined; // `mailto:`, `scheme:host`
+  }
+  const after = text[i + host.length] ?? '';
+  if (/[A-Za-z0-9_-]/.test(after) || (after === '.' && /[A-Za-z0-9]/.test(text[i + host.length + 1] ?? ''))) return undefined; // k8s.gcr.io.cn, gcr.io-mirror
+  let end = tokenEnd(text, i + host.length);
+  const raw = text.slice(i, end);
+  // A trailing slash or separator belongs to the sentence or the path, not the name.
+  while (end > i && /[.:,/\-]/.test(text[end - 1]) && !isTemplateEnd(text, end)) end--;
+  const token = text.slice(i, end);
+  const literal = literalName(token);
+  if (literal.includes('//') || literal.includes('..')) return undefined;
+  if (isPathLike(raw) || isPathLike(token) || isPathArgument(text, i)) return undefined;
+  const name = literal.toLowerCase();
+  const under = prefixes.some((p) => name === p || name.startsWith(p + '/'));
+  if (!under) {
+    // A namespace above a rule (`quay.io/coreos` for quay.io/coreos/prometheus-operator) names no move.
+    return undefined;
+  }
+  if (prefixes.includes(name)) {
+    // `k8s.gcr.io` or `gcr.io/google-containers` alone: a registry namespace, not an image.
+    return { kind: 'content-namespace', span: { start: i, end: i + literal.length }, text: literal, namespaceOnly: true };
+  }
+  const m = makeMention(text, i, end, kind);
+  if (!m?.ref) return m?.skipped ? m : undefined;
+  return m;
+}
+
+/** The end of a reference token from `p`, through template parts (`:${TAG}`, `:{{ .Tag }}`). */
+function tokenEnd(text: string, p: number): number {
+  const limit = Math.min(text.length, p + 512);
+  while (p < limit) {
+    const c = text[p];
+    if (REF_CHAR.test(c)) {
+      p++;
+      continue;
+    }
+    const close = templateClose(text, p);
+    if (close === -1) break;
+    p = close;
+  }
+  return p;
+}
+
+/** Where a template part starting at `p` ends (`${X}`, `$(X)`, `{{ x }}`, `$X`), or -1. */
+function templateClose(text: string, p: number): number {
+  if (text.startsWith('${', p)) return closeAt(text, p, '}');
+  if (text.startsWith('$(', p)) return closeAt(text, p, ')');
+  if (text.startsWith('{{', p)) {
+    const e = text.indexOf('}}', p);
+    return e === -1 || e - p > 200 || text.slice(p, e).includes('\n') ? -1 : e + 2;
+  }
+  const v = /^\$[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(p, p + 64));
+  return v ? p + v[0].length : -1;
+}
+
+function closeAt(text: string, p: number, ch: string): number {
+  const e = text.indexOf(ch, p);
+  return e === -1 || e - p > 200 || text.slice(p, e).includes('\n') ? -1 : e + 1;
+}
+
+function isTemplateEnd(text: string, end: number): boolean {
+  return text[end - 1] === '}' || text[end - 1] === ')';
+}
+
+/** The name part of a token: up to a tag, digest or template. */
+function literalName(token: string): string {
+  let s = token;
+  const t = s.search(/\$|\{\{/);
+  if (t !== -1) s = s.slice(0, t);
+  const at = s.indexOf('@');
+  if (at !== -1) s = s.slice(0, at);
+  const slash = s.lastIndexOf('/');
+  const colon = s.indexOf(':', slash + 1);
+  if (colon !== -1) s = s.slice(0, colon);
+  return s.replace(/[/.\-:]+$/, '');
+}
+
+/** `cd k8s.gcr.io/images/k8s-staging-kops`, `git add gcr.io/…`: the words of file commands. */
+const PATH_COMMAND = /(?:^|[\s;&|(`'"$])(?:cd|ls|cat|pushd|mkdir|rmdir|rm|touch|tree|less|more|vi|vim|nano|source|git[ \t]+(?:add|rm|mv|checkout|diff|log)|cp|mv)(?:[ \t]+-{1,2}[A-Za-z-]+)*[ \t]+(?:[^\s|;&]+[ \t]+)*$/;
+
+function isPathArgument(text: string, i: number): boolean {
+  const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+  const before = text.slice(Math.max(lineStart, i - 200), i);
+  return PATH_COMMAND.test(before);
+}
+
+function coveredRanges(existing: readonly ImageMention[]): Span[] {
+  const spans: Span[] = [];
+  for (const m of existing) {
+    spans.push(m.span);
+    for (const p of m.parts ?? []) spans.push(p.span);
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+function overlaps(sorted: readonly Span[], s: Span): boolean {
+  // Binary search for the first span ending after s.start would be faster; mentions per file are few.
+  for (const c of sorted) {
+    if (c.start >= s.end) break;
+    if (c.end > s.start) return true;
+  }
+  return false;
+}

@@ -1,0 +1,37 @@
+/**
+ * File extensions that end paths, never repository names. Repository names may contain
+ * dots (`k8s.gcr.io/etcd-amd64`, `quay.io/org/app.server`), so only these count:
+ * `k8s.gcr.io/images/k8s-staging-kops/images.yaml` is a file in a promoter repository.
+ */
+const PATH_EXTENSIONS = new Set([
+  'yaml', 'yml', 'json', 'jsonc', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'txt', 'sh', 'bash', 'zsh', 'ps1', 'bat', 'go', 'mod', 'sum', 'py',
+  'rb', 'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'java', 'kt', 'rs', 'c', 'h', 'cc', 'cpp', 'hpp', 'cs', 'php', 'tf', 'tfvars', 'hcl', 'toml', 'ini',
+  'cfg', 'conf', 'xml', 'html', 'htm', 'css', 'scss', 'svg', 'png', 'jpg', 'jpeg', 'gif', 'webp', 'ico', 'pdf', 'csv', 'tsv', 'log', 'lock',
+  'tar', 'tgz', 'gz', 'zip', 'bz2', 'xz', 'zst', 'deb', 'rpm', 'whl', 'jar', 'war', 'git', 'tpl', 'tmpl', 'j2', 'gotmpl', 'jsonnet', 'libsonnet',
+  'cue', 'bzl', 'star', 'proto', 'sql', 'env', 'pem', 'crt', 'key', 'pub', 'asc', 'sig', 'sha256', 'patch', 'diff', 'service', 'container', 'dockerfile',
+]);
+
+/** True when `token` (a name, maybe with a tag) ends in a known file extension. */
+export function isPathLike(token: string): boolean {
+  const dot = token.lastIndexOf('.');
+  if (dot === -1 || dot < token.lastIndexOf('/')) return false;
+  return PATH_EXTENSIONS.has(token.slice(dot + 1).toLowerCase());
+}
+
+/** `docker run 1a3f…` names an image by its 64-hex ID: no repository, nothing to move. */
+export function isImageId(token: string): boolean {
+  return (token.length === 64 || token.length === 71) && /^(?:sha256:)?[a-f0-9]{64}$/.test(token);
+}
+
+/** Commands whose arguments are files: `cd k8s.gcr.io/images/k8s-staging-kops` names a folder. */
+const PATH_COMMANDS = new Set(['cd', 'ls', 'cat', 'pushd', 'mkdir', 'rmdir', 'rm', 'touch', 'tree', 'less', 'more', 'head', 'tail', 'vi', 'vim', 'nano', 'source', 'cp', 'mv', 'stat', 'chmod', 'chown']);
+const GIT_PATH_VERBS = new Set(['add', 'rm', 'mv', 'checkout', 'diff', 'log', 'show', 'restore', 'blame']);
+
+/** True when `words` (a command's words, from its command word on) take file arguments. */
+export function isPathCommand(words: readonly string[]): boolean {
+  const cmd = words[0];
+  if (cmd === undefined) return false;
+  const base = cmd.slice(cmd.lastIndexOf('/') + 1);
+  if (PATH_COMMANDS.has(base)) return true;
+  return base === 'git' && words[1] !== undefined && GIT_PATH_VERBS.has(words[1]);
+}
