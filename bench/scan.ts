@@ -1,7 +1,10 @@
 /**
- * npm run bench:scan — times `registry-migrator scan` on a generated tree against ripgrep
- * searching the same rule needles in the same tree, in the same run, and the core's time
- * to analyze one 10,000-line values.yaml. Prints ratios; it is a script, not a test.
+ * npm run bench:scan — times `registry-migrator scan` on two generated trees (sparse and
+ * dense, see scanTrees.ts) against ripgrep searching all enabled rules' needles in the same
+ * tree, in the same run, alternating, medians of BENCH_RUNS; and the core's time to analyze
+ * one 10,000-line values.yaml. Prints times, MB/s, ratios and peak RSS; it is a script, not a
+ * test. BENCH_TREES=sparse,dense picks the trees. The machine's load is printed with the
+ * figures: on a shared machine they are noisy.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -9,74 +12,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyzeText } from '../src/core/analyze';
 import { loadRuleSet } from '../src/core/rules/loadRuleSet';
-import { ruleNeedles } from '../src/core/rules/matchRule';
+import { ruleNeedles } from '../src/core/rules/ruleNeedles';
+import { generateDense, generateSparse, type Tree } from './scanTrees';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FILES = Number(process.env.BENCH_FILES ?? 20000);
 const TARGET_BYTES = Number(process.env.BENCH_BYTES ?? 150 * 1024 * 1024);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-// mulberry32: the low bits of a plain LCG are not random enough for "1 in 100".
-let seed = 12345;
-function rnd(n: number): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return (((t ^ (t >>> 14)) >>> 0) / 4294967296 * n) | 0;
-}
-
-const deprecated = [
-  'k8s.gcr.io/pause:3.2',
-  'gcr.io/spark-operator/spark-operator:v1beta2-1.3.8-3.1.1',
-  'bitnami/redis:7.2',
-  'gcr.io/google_containers/busybox:1.27',
-  'ghcr.io/googlecloudplatform/spark-operator:v1beta2-1.3.8-3.1.1',
-];
-const current = ['registry.k8s.io/pause:3.9', 'nginx:1.25', 'ghcr.io/acme/api:1.4.0', 'quay.io/prometheus/node-exporter:v1.7.0', 'postgres:16'];
-
-type Kind = { ext: string; line: (i: number) => string; ref: (r: string) => string };
-const kinds: Kind[] = [
-  { ext: 'yaml', line: (i) => `      - name: c${i}\n        image: ${current[i % current.length]}\n        args: ["--port=${8000 + i}", "--verbose"]\n`, ref: (r) => `        image: ${r}\n` },
-  { ext: 'values.yaml', line: (i) => `key${i}:\n  enabled: true\n  replicas: ${i % 5}\n  image:\n    repository: acme/svc${i}\n    tag: "1.${i}"\n`, ref: (r) => `legacy:\n  image: "${r}"\n` },
-  { ext: 'Dockerfile', line: (i) => `RUN apt-get update && apt-get install -y pkg${i} && rm -rf /var/lib/apt/lists/*\n`, ref: (r) => `FROM ${r} AS legacy\n` },
-  { ext: 'md', line: (i) => `Paragraph ${i} explains how the controller reconciles resources and why it matters for https://example.com/docs/${i}.\n`, ref: (r) => `Run \`docker pull ${r}\` first.\n` },
-  { ext: 'sh', line: (i) => `echo "step ${i}" && kubectl apply -f manifests/part-${i}.yaml --namespace ns${i % 7}\n`, ref: (r) => `docker pull ${r}\n` },
-  { ext: 'json', line: (i) => `  "key${i}": { "value": ${i}, "name": "item-${i}", "image": "${current[i % current.length]}" },\n`, ref: (r) => `  "legacyImage": { "image": "${r}" },\n` },
-  { ext: 'go', line: (i) => `func f${i}(x int) int { return x * ${i} } // github.com/acme/pkg${i}\n`, ref: () => '' },
-  { ext: 'ts', line: (i) => `export const value${i} = compute(${i}, "label-${i}");\n`, ref: () => '' },
-];
-
-function fileName(k: Kind, i: number): string {
-  if (k.ext === 'Dockerfile') return `Dockerfile.svc${i}`;
-  if (k.ext === 'values.yaml') return `values-${i}.yaml`;
-  return `file${i}.${k.ext}`;
-}
-
-function generate(dir: string): { files: number; bytes: number; withDeprecated: number } {
-  fs.rmSync(dir, { recursive: true, force: true });
-  const avg = TARGET_BYTES / FILES;
-  let bytes = 0;
-  let withDeprecated = 0;
-  for (let i = 0; i < FILES; i++) {
-    const k = kinds[i % kinds.length];
-    const sub = path.join(dir, `pkg${i % 200}`, `mod${i % 13}`);
-    fs.mkdirSync(sub, { recursive: true });
-    const size = avg * (0.5 + rnd(1000) / 1000);
-    let body = k.ext === 'json' ? '{\n' : '';
-    let j = 0;
-    while (body.length < size) body += k.line(j++);
-    if (rnd(100) === 0 && k.ref('x')) {
-      const at = body.lastIndexOf('\n', Math.floor(body.length / 2)) + 1;
-      body = body.slice(0, at) + k.ref(deprecated[rnd(deprecated.length)]) + body.slice(at);
-      withDeprecated++;
-    }
-    if (k.ext === 'json') body += '  "end": true\n}\n';
-    fs.writeFileSync(path.join(sub, fileName(k, i)), body);
-    bytes += body.length;
-  }
-  return { files: FILES, bytes, withDeprecated };
-}
+const TREES = (process.env.BENCH_TREES ?? 'sparse,dense').split(',');
 
 function time(cmd: string, args: string[]): { ms: number; stdout: string; stderr: string; status: number | null } {
   const t = process.hrtime.bigint();
@@ -86,13 +30,9 @@ function time(cmd: string, args: string[]): { ms: number; stdout: string; stderr
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function main(): void {
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.js`');
-  const rg = spawnSync('rg', ['--version']).status === 0 ? 'rg' : undefined;
-  const dir = path.join(os.tmpdir(), 'rm-bench-scan');
-  const g = generate(dir);
-  console.log(`tree: ${g.files} files, ${(g.bytes / 1024 / 1024).toFixed(0)} MB, ${g.withDeprecated} with a deprecated reference, in ${dir}`);
-
+function measureTree(name: string, dir: string, g: Tree, rg: string | undefined): void {
+  const mb = g.bytes / 1024 / 1024;
+  console.log(`\n${name} tree: ${g.files} files, ${mb.toFixed(0)} MB, ${g.planted} deprecated references planted, in ${dir}`);
   const needles = ruleNeedles(loadRuleSet().ruleSet);
   const rgArgs = ['--no-config', '-F', '-c', ...needles.flatMap((n) => ['-e', n]), dir];
   const ours = ['-r', path.join(ROOT, 'bench', 'reportRss.js'), CLI, 'scan', dir, '--format', 'json'];
@@ -107,16 +47,38 @@ function main(): void {
     if (a.status !== 1) throw new Error(`scan exited ${a.status}: ${a.stderr}`);
     oursMs.push(a.ms);
     rss = Math.max(rss, Number(/RM_MAX_RSS_KB=(\d+)/.exec(a.stderr)?.[1] ?? 0));
-    found = JSON.parse(a.stdout).mentions.length;
+    found = (JSON.parse(a.stdout) as { mentions: unknown[] }).mentions.length;
     if (rg) rgMs.push(time(rg, rgArgs).ms);
   }
-  console.log(`registry-migrator scan: median ${median(oursMs).toFixed(0)} ms over ${RUNS} runs, peak RSS ${(rss / 1024).toFixed(0)} MB`);
-  console.log(`  found ${found} deprecated references; ${g.withDeprecated} were planted${found === g.withDeprecated ? '' : '  <-- MISMATCH'}`);
+  const o = median(oursMs);
+  console.log(`  load: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min) on ${os.availableParallelism()} cores`);
+  console.log(`  registry-migrator scan: median ${o.toFixed(0)} ms (${(mb / (o / 1000)).toFixed(0)} MB/s) over ${RUNS} runs [${oursMs.map((x) => x.toFixed(0)).join(', ')}], peak RSS ${(rss / 1024).toFixed(0)} MB (target <= 200 MB)`);
+  console.log(`  found ${found} deprecated references; ${g.planted} were planted${found === g.planted ? '' : '  <-- MISMATCH'}`);
   if (rg) {
-    console.log(`ripgrep (-F, ${needles.length} rule needles): median ${median(rgMs).toFixed(0)} ms`);
-    console.log(`ratio scan / ripgrep: ${(median(oursMs) / median(rgMs)).toFixed(2)}x   (target <= 3x)`);
+    const r = median(rgMs);
+    console.log(`  ripgrep (-F, ${needles.length} rule needles): median ${r.toFixed(0)} ms (${(mb / (r / 1000)).toFixed(0)} MB/s) [${rgMs.map((x) => x.toFixed(0)).join(', ')}]`);
+    console.log(`  ratio scan / ripgrep: ${(o / r).toFixed(2)}x   (target <= ${name === 'dense' ? 3 : 2}x)`);
   } else {
-    console.log('ripgrep is not installed (apt-get install ripgrep): no ratio');
+    console.log('  ripgrep is not installed (apt-get install ripgrep): no ratio');
+  }
+}
+
+function main(): void {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.js`');
+  const rg = spawnSync('rg', ['--version']).status === 0 ? 'rg' : undefined;
+  // A fresh folder per run: other benches on a shared machine must not scan our tree.
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-bench-scan-'));
+  try {
+    if (TREES.includes('sparse')) {
+      const dir = path.join(base, 'sparse');
+      measureTree('sparse', dir, generateSparse(dir, FILES, TARGET_BYTES), rg);
+    }
+    if (TREES.includes('dense')) {
+      const dir = path.join(base, 'dense');
+      measureTree('dense', dir, generateDense(dir, FILES), rg);
+    }
+  } finally {
+    if (!process.env.BENCH_KEEP) fs.rmSync(base, { recursive: true, force: true });
   }
 
   // The core alone: one 10,000-line values.yaml.

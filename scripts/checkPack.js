@@ -41,14 +41,14 @@ try {
   const tarball = path.join(tmp, info.filename);
   console.log(`${info.filename}: ${(info.size / 1024).toFixed(1)} KB packed, ${(info.unpackedSize / 1024).toFixed(1)} KB unpacked`);
   for (const f of files) console.log(`    ${f}`);
-  for (const f of ['dist/cli.js', 'README.md', 'LICENSE', 'package.json']) check(`contains ${f}`, files.includes(f));
+  for (const f of ['dist/cli.js', 'dist/scanWorker.js', 'README.md', 'LICENSE', 'package.json']) check(`contains ${f}`, files.includes(f));
   // pre-commit runs a plain `npm pack` and takes its whole stdout as the tarball's name.
   fs.mkdirSync(path.join(tmp, 'plain'));
   const plainEnv = { ...process.env };
   delete plainEnv.npm_config_foreground_scripts; // set when this runs under `npm test`
   const plain = run(npm, ['pack', '--pack-destination', path.join(tmp, 'plain')], { cwd: root, env: plainEnv });
   check('a plain `npm pack` prints only the tarball name (what pre-commit reads)', plain.stdout.trim() === info.filename, JSON.stringify(plain.stdout));
-  const extra = files.filter((f) => !['dist/cli.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].includes(f));
+  const extra = files.filter((f) => !['dist/cli.js', 'dist/scanWorker.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].includes(f));
   check('nothing else (no dist/extension.js, source maps, sources or tests)', extra.length === 0, extra.join(', '));
 
   // Offline, an empty cache, and a registry nobody listens on: any download fails the install.

@@ -2,7 +2,7 @@
 // Runs the user's packaging command, `npm run package` (vsce package, whose
 // vscode:prepublish makes the production bundle), and checks the VSIX it wrote,
 // registry-migrator-<version>.vsix, by reading the archive itself: only the runtime files
-// (dist/extension.js minified, media/, package.json, README, CHANGELOG, LICENSE), no source
+// (dist/extension.js minified and its scan worker dist/scanWorker.js, media/, package.json, README, CHANGELOG, LICENSE), no source
 // map, the manifest's icon, repository and version, under 1 MB. Then it rebuilds the
 // development bundle, which packaging replaced in dist/. The integration harness installs
 // this same VSIX in its untrusted leg. Prints "vsix: N passed, N failed" and writes the
@@ -68,8 +68,8 @@ try {
     const top = new Set(['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt']);
     const extra = files.filter((f) => !/^dist\//.test(f) && !/^media\//.test(f) && !top.has(f));
     check('holds only dist/, media/, package.json, README, CHANGELOG, LICENSE', extra.length === 0, extra.join(', '));
-    for (const f of ['dist/extension.js', ...top]) check(`contains ${f}`, files.includes(f));
-    check('dist/ is the extension bundle alone (no CLI, no source map)', files.filter((f) => f.startsWith('dist/')).join() === 'dist/extension.js');
+    for (const f of ['dist/extension.js', 'dist/scanWorker.js', ...top]) check(`contains ${f}`, files.includes(f));
+    check('dist/ is the extension bundle and its scan worker alone (no CLI, no source map)', files.filter((f) => f.startsWith('dist/')).sort().join() === 'dist/extension.js,dist/scanWorker.js');
     check('no source maps, no TypeScript sources, no tests', !files.some((f) => /\.map$|\.ts$|(^|\/)test\//.test(f)));
     check('under 1 MB', size < MAX_BYTES, `${(size / 1024).toFixed(1)} KB`);
     const bundle = entries.get('extension/dist/extension.js')?.().toString('utf8') ?? '';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { MigrationRule } from '../core/rules/migrationRule';
-import { type MentionRecord, lineWindows } from './mentionRecords';
+import { type MentionRecord, lineWindows } from '../core/report/mentionRecords';
 
 const LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 

@@ -5,6 +5,9 @@ import type { RuleProblem, RuleSet } from '../core/rules/migrationRule';
 import { globMatcher } from '../core/text/globMatcher';
 import type { CliIO } from './io';
 import { UsageError } from './io';
+import type { MentionRecord } from '../core/report/mentionRecords';
+import type { ScanMode } from '../scanPool/scanOneFile';
+import { ScanPool } from '../scanPool/scanPool';
 import { type ScannedFile, type SkipKind, type SkippedFile, scanFiles } from './scanFiles';
 import { walkFiles } from './walkFiles';
 
@@ -12,7 +15,10 @@ export interface WorkspaceScan {
   root: string;
   ruleSet: RuleSet;
   ruleProblems: RuleProblem[];
+  /** `analysis` mode: files with findings (with `all`, with mentions), their text and analysis. */
   scanned: ScannedFile[];
+  /** `records` mode: the records of every file, in walk order. */
+  records: MentionRecord[];
   skipped: SkippedFile[];
   fileCount: number;
 }
@@ -24,6 +30,9 @@ export interface WorkspaceScanOptions {
   maxFileSizeKB: number;
   /** `--exclude GLOB`s, on top of the rules file's `exclude:` list. */
   exclude?: string[];
+  mode: ScanMode;
+  /** `records` mode: stream each file's records in walk order (see scanFiles). */
+  onRecords?: (records: MentionRecord[]) => void;
 }
 
 /**
@@ -31,7 +40,7 @@ export interface WorkspaceScanOptions {
  * the rules (built-ins, then `--rules FILE` or the root's .registry-migrations.yaml), the
  * files, and their analysis.
  */
-export function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): WorkspaceScan {
+export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): Promise<WorkspaceScan> {
   const targets = options.targets;
   let root = io.cwd;
   let relTargets = targets;
@@ -50,15 +59,21 @@ export function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): Workspa
     if (options.rulesFile) throw new UsageError(`cannot read rules file ${options.rulesFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const { ruleSet, problems, exclude } = loadRuleSet({ rulesFile });
-  const walked = walkFiles(root, relTargets);
-  if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
-  const excluded = globMatcher([...exclude, ...(options.exclude ?? [])]);
-  const files = walked.files.filter((f) => !excluded(f.rel));
-  const { scanned, skipped } = scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024 });
-  const fileCount = files.length - skipped.length;
-  for (const rel of walked.ignored) skipped.push({ file: rel, reason: 'ignored by .gitignore', kind: 'ignored' });
-  for (const f of walked.files) if (excluded(f.rel)) skipped.push({ file: f.rel, reason: 'excluded (--exclude or exclude: in the rules file)', kind: 'ignored' });
-  return { root, ruleSet, ruleProblems: problems, scanned, skipped, fileCount };
+  // Threads start before the walk, so their start-up overlaps it.
+  const pool = new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all });
+  try {
+    const walked = walkFiles(root, relTargets);
+    if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
+    const excluded = globMatcher([...exclude, ...(options.exclude ?? [])]);
+    const files = walked.files.filter((f) => !excluded(f.rel));
+    const { scanned, records, skipped } = await scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool);
+    const fileCount = files.length - skipped.length;
+    for (const rel of walked.ignored) skipped.push({ file: rel, reason: 'ignored by .gitignore', kind: 'ignored' });
+    for (const f of walked.files) if (excluded(f.rel)) skipped.push({ file: f.rel, reason: 'excluded (--exclude or exclude: in the rules file)', kind: 'ignored' });
+    return { root, ruleSet, ruleProblems: problems, scanned, records, skipped, fileCount };
+  } finally {
+    await pool.dispose();
+  }
 }
 
 export function printRuleProblems(io: CliIO, problems: readonly RuleProblem[]): void {

@@ -129,8 +129,10 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
  * other edits only when the shared field stays as it is; otherwise it is left for a hand fix.
  */
 function guardSharedFields(mentions: readonly ImageMention[], findings: Finding[]): void {
-  const users = new Map<string, number>();
-  const key = (s: Span) => `${s.start}-${s.end}`;
+  const users = new Map<number | string, number>();
+  // A number, not a `${start}-${end}` string per part (this runs for every mention); exact
+  // while offsets stay below 2^26, which a file over 64 MB leaves to the string.
+  const key = (s: Span) => (s.end < 0x4000000 ? s.start * 0x4000000 + s.end : `${s.start}-${s.end}`);
   for (const m of mentions) for (const p of m.parts ?? []) users.set(key(p.span), (users.get(key(p.span)) ?? 0) + 1);
   for (const f of findings) {
     const shared = f.mention.parts?.filter((p) => (users.get(key(p.span)) ?? 0) > 1) ?? [];

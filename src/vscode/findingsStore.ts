@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzeText, detectFileFormat, type Finding, type ImageMention } from '../core/analyze';
+import { analyzeText, detectFileFormat, type Finding, type ImageMention, type RuleSet } from '../core/analyze';
 import type { Verification } from '../core/verify/index';
 import { isAnalyzableUri } from './analyzableDocument';
 import type { FileFormat } from '../core/scan/fileFormat';
@@ -96,6 +96,31 @@ export class FindingsStore extends Disposable {
     const findings = this.analyze(text, uri, undefined, maxBytes);
     this.publish(uri, findings, textPositions(text));
     return findings;
+  }
+
+  /** The rules in force for `uri` (per workspace folder). */
+  ruleSetFor(uri: vscode.Uri): RuleSet {
+    return this.rules.get(uri);
+  }
+
+  /**
+   * Publishes findings a scan worker computed for a closed file's `text` (from disk). Their
+   * rules are copies from the worker: they are pointed back at this host's rule objects.
+   */
+  publishScanned(uri: vscode.Uri, findings: Finding[], text: string): Finding[] {
+    const byId = new Map(this.rules.get(uri).rules.map((r) => [r.id, r]));
+    for (const f of findings) {
+      f.rule = byId.get(f.rule.id) ?? f.rule;
+      f.chain = f.chain.map((r) => byId.get(r.id) ?? r);
+    }
+    const enabled = findings.filter((f) => f.rule.enabled);
+    this.publish(uri, enabled, textPositions(text));
+    return enabled;
+  }
+
+  /** A closed file the scan found clean: its old diagnostics go. */
+  publishClean(uri: vscode.Uri): void {
+    this.publish(uri, [], textPositions(''));
   }
 
   /** The record for the document's current version, analyzing it again if it is stale. */

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { loadRuleSet } from '../../src/core/rules/loadRuleSet';
-import { RuleMatcher, ruleNeedles } from '../../src/core/rules/matchRule';
+import { RuleMatcher } from '../../src/core/rules/matchRule';
+import { ruleNeedles } from '../../src/core/rules/ruleNeedles';
 import type { MigrationRule } from '../../src/core/rules/migrationRule';
 import { randomTexts } from './support/fuzz';
 

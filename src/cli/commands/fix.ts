@@ -6,7 +6,7 @@ import { LineIndex } from '../../core/text/span';
 import { parseArgs, positiveInt } from '../args';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../io';
-import { lineColumn } from '../mentionRecords';
+import { lineColumn } from '../../core/report/mentionRecords';
 import { isUtf8RoundTrip } from '../scanFiles';
 import { unifiedDiff } from '../unifiedDiff';
 import { VERIFY_OPTIONS, VERIFY_USAGE, parseAllow, verificationLine, verifyWorkspace } from '../verifyWorkspace';
@@ -42,12 +42,13 @@ export const fixCommand: Command = {
     const dryRun = options['dry-run'] === true;
     if (options.allow !== undefined && options.verify !== true) throw new UsageError('--allow needs --verify');
     const allow = parseAllow(options.allow);
-    const ws = scanWorkspace(io, {
+    const ws = await scanWorkspace(io, {
       targets: positionals,
       exclude: options.exclude as string[] | undefined,
       rulesFile: options.rules as string | undefined,
       all: false,
       maxFileSizeKB: positiveInt(options['max-file-size'], 'max-file-size', 5120),
+      mode: 'analysis',
     });
     printRuleProblems(io, ws.ruleProblems);
     printSkipped(io, ws.skipped);

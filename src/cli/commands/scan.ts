@@ -1,8 +1,11 @@
 import { oneOf, parseArgs, positiveInt } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../io';
-import { mentionRecords, recordFindings } from '../mentionRecords';
 import { toSarif } from '../sarif';
+import { JsonObjectWriter } from '../writeJson';
+import { type MentionRecord, mentionRecords, recordFindings } from '../../core/report/mentionRecords';
+import type { FindingVerification } from '../../core/verify/index';
+import type { Finding } from '../../core/analyze';
 import { VERIFY_OPTIONS, VERIFY_USAGE, verificationLine, verifyWorkspace } from '../verifyWorkspace';
 import { COMMON_OPTIONS, printRuleProblems, printSkipped, scanWorkspace, skipCounts, skipSummary } from '../workspaceScan';
 
@@ -34,46 +37,86 @@ export const scanCommand: Command = {
     });
     const format = oneOf(options.format, ['text', 'json', 'sarif'] as const, 'format', 'text');
     const all = options.all === true;
-    const ws = scanWorkspace(io, {
+    const verify = options.verify === true;
+    let verifications: ReadonlyMap<Finding, FindingVerification> | undefined;
+    let unreachable = false;
+    // Records stream out in walk order as the workers finish files (SARIF needs them all
+    // first: its rule list comes before the results).
+    let json: JsonObjectWriter | undefined;
+    const startJson = () => {
+      if (!json) {
+        json = new JsonObjectWriter((t) => io.out(t));
+        json.arrayStart('mentions');
+      }
+      return json;
+    };
+    const sarifRecords: MentionRecord[] = [];
+    let deprecated = 0;
+    let fixable = 0;
+    const flaggedFiles = new Set<string>();
+    const onRecords = (records: MentionRecord[]) => {
+      for (const r of records) {
+        if (r.verification?.state === 'unreachable') unreachable = true;
+        if (r.deprecated) {
+          deprecated++;
+          if (r.replacement !== null) fixable++;
+          flaggedFiles.add(r.file);
+        }
+        if (format === 'json') startJson().item(r);
+        else if (format === 'sarif') sarifRecords.push(r);
+        else {
+          const where = `${r.file}:${r.line}:${r.column}`;
+          if (r.deprecated) {
+            io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
+            const finding = recordFindings.get(r);
+            const v = finding && verifications?.get(finding);
+            if (v) io.out(`    ${verificationLine(v)}\n`);
+          } else if (r.severity === 'note') io.out(`${where}  note  ${r.message}  [${r.rule}]\n`);
+          else if (r.skipped) io.out(`${where}  skipped  ${r.text}: ${r.skipped}\n`);
+          else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
+        }
+      }
+    };
+    // With --verify the findings themselves are needed (to resolve them), and SARIF's
+    // fingerprints need each line's neighbours: both take the analyses back to this thread.
+    const mainThreadRecords = verify || format === 'sarif';
+    const ws = await scanWorkspace(io, {
       targets: positionals,
       rulesFile: options.rules as string | undefined,
       all,
       maxFileSizeKB: positiveInt(options['max-file-size'], 'max-file-size', 5120),
       exclude: options.exclude as string[] | undefined,
+      mode: mainThreadRecords ? 'analysis' : 'records',
+      onRecords: mainThreadRecords ? undefined : onRecords,
     });
     printRuleProblems(io, ws.ruleProblems);
-    const verifications = options.verify === true ? await verifyWorkspace(io, ws.scanned, options) : undefined;
-    const records = mentionRecords(ws.scanned, all, verifications);
-    const deprecated = records.filter((r) => r.deprecated);
+    if (mainThreadRecords) {
+      if (verify) verifications = await verifyWorkspace(io, ws.scanned, options);
+      for (const f of ws.scanned) onRecords(mentionRecords(f.file.rel, f.text, f.analysis, all, verifications));
+    }
     if (format === 'json') {
-      io.out(JSON.stringify({ mentions: records, filesScanned: ws.fileCount, skipped: skipCounts(ws.skipped), skippedFiles: ws.skipped, ruleProblems: ws.ruleProblems.map(({ name: _n, ...p }) => p) }, null, 2) + '\n');
+      const w = startJson();
+      w.arrayEnd();
+      w.field('filesScanned', ws.fileCount);
+      w.field('skipped', skipCounts(ws.skipped));
+      w.field('skippedFiles', ws.skipped);
+      w.field('ruleProblems', ws.ruleProblems.map(({ name: _n, ...p }) => p));
+      w.end();
     } else if (format === 'sarif') {
-      io.out(JSON.stringify(toSarif(records, ws.ruleSet.rules, '0.1.0'), null, 2) + '\n');
+      io.out(JSON.stringify(toSarif(sarifRecords, ws.ruleSet.rules, '0.1.0'), null, 2) + '\n');
     } else {
       printSkipped(io, ws.skipped);
-      for (const r of records) {
-        const where = `${r.file}:${r.line}:${r.column}`;
-        if (r.deprecated) {
-          io.out(`${where}  ${r.severity}  ${r.message}  [${r.rule}]\n`);
-          const finding = recordFindings.get(r);
-          const v = finding && verifications?.get(finding);
-          if (v) io.out(`    ${verificationLine(v)}\n`);
-        } else if (r.severity === 'note') io.out(`${where}  note  ${r.message}  [${r.rule}]\n`);
-        else if (r.skipped) io.out(`${where}  skipped  ${r.text}: ${r.skipped}\n`);
-        else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
-      }
-      const files = new Set(deprecated.map((r) => r.file)).size;
+      const files = flaggedFiles.size;
       const skippedText = skipSummary(ws.skipped);
       const tail = `${ws.fileCount} file${ws.fileCount === 1 ? '' : 's'} scanned${skippedText ? `; not read: ${skippedText}` : ''}.`;
-      const fixable = deprecated.filter((r) => r.replacement !== null).length;
       io.out(
-        deprecated.length
-          ? `\n${deprecated.length} deprecated reference${deprecated.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${tail}\n`
+        deprecated
+          ? `\n${deprecated} deprecated reference${deprecated === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${fixable} fixable with \`registry-migrator fix\`); ${tail}\n`
           : `No deprecated image references; ${tail}\n`,
       );
     }
     if (ws.ruleProblems.length) return EXIT.usage;
-    if (records.some((r) => r.verification?.state === 'unreachable')) return EXIT.unchecked;
-    return deprecated.length ? EXIT.findings : EXIT.ok;
+    if (unreachable) return EXIT.unchecked;
+    return deprecated ? EXIT.findings : EXIT.ok;
   },
 };

@@ -4,6 +4,7 @@ import type { Command } from '../command';
 import { type CliIO, UsageError } from '../io';
 import { progressBar } from '../progressBar';
 import { type GateVerdict, type VerifyReport, createDefaultRegistryClient, parseRepository, verifyGate, verifyRepositories } from '../../core/registry/index';
+import { writeJson } from '../writeJson';
 import { parityNote, renderVerifyMarkdown, shortDigest } from '../../core/registry/verifyReportFormat';
 
 const usage = `Usage: registry-migrator verify OLD_REPO NEW_REPO [--tags REGEX] [--since VERSION] [--semver] [--exact] [--concurrency N] [--format text|json|markdown] [--timeout SECONDS] [--min-speed KIB_PER_S] [--insecure-registry HOST]...
@@ -59,8 +60,9 @@ function gateLine(gate: GateVerdict): string {
   return `gate: ${gate.reason}`;
 }
 
-function renderJson(report: VerifyReport, gate: GateVerdict): string {
-  return JSON.stringify({ results: report.results, summary: report.summary, gate }, null, 2) + '\n';
+/** Streamed: 100,000 tags' results would be one string of some 50 MB (bench:verify-scale). */
+function writeReportJson(io: CliIO, report: VerifyReport, gate: GateVerdict): void {
+  writeJson((t) => io.out(t), { results: report.results, summary: report.summary, gate });
 }
 
 export const verifyCommand: Command = {
@@ -90,7 +92,8 @@ export const verifyCommand: Command = {
       bar?.clear();
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
       const gate = verifyGate(report, { exact: options.exact === true });
-      io.out(format === 'json' ? renderJson(report, gate) : format === 'markdown' ? renderVerifyMarkdown(report) + `\n${gateLine(gate)}\n` : renderText(report, gate));
+      if (format === 'json') writeReportJson(io, report, gate);
+      else io.out(format === 'markdown' ? renderVerifyMarkdown(report) + `\n${gateLine(gate)}\n` : renderText(report, gate));
       if (format !== 'text' && gate.outcome === 'unchecked') io.err(`registry-migrator verify: ${gate.reason}\n`);
       return gate.exitCode;
     } finally {

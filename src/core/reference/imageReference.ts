@@ -56,7 +56,20 @@ export function isDomainComponent(component: string): boolean {
   return component.includes('.') || component.includes(':') || component === 'localhost';
 }
 
+/** Hosts seen, valid or not: a repository names the same few hosts thousands of times. */
+const domainCache = new Map<string, boolean>();
+
 function validDomain(domain: string): boolean {
+  let ok = domainCache.get(domain);
+  if (ok === undefined) {
+    ok = checkDomain(domain);
+    if (domainCache.size > 1000) domainCache.clear();
+    domainCache.set(domain, ok);
+  }
+  return ok;
+}
+
+function checkDomain(domain: string): boolean {
   // host[:port], host may be a bracketed IPv6 literal.
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:/]+)(?::(\d+))?$/.exec(domain);
   if (!m) return false;

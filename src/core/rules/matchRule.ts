@@ -142,28 +142,3 @@ function apply(rule: MigrationRule, m: RegExpExecArray): string | null {
   if (rule.match === 'pattern') return to.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
   return to;
 }
-
-/**
- * Strings of which at least one must occur in a file for any rule to match in it: a file
- * without them has no deprecated reference, so a workspace scan can skip it unread by the
- * finders. The needle is the most specific literal part of each `from` that a reference
- * always spells out: the path for names on Docker Hub (`bitnami/redis` omits docker.io) and
- * for split Helm values (`registry: gcr.io` + `repository: spark-operator/spark-operator`),
- * else the host. The match is case-sensitive, as names are lowercase.
- */
-export function ruleNeedles(ruleSet: RuleSet): string[] {
-  const needles = new Set<string>();
-  for (const rule of ruleSet.rules) {
-    if (!rule.enabled) continue;
-    for (const from of rule.from) {
-      const norm = normalizeRuleName(from, rule.match === 'exact' ? 'prefix' : rule.match);
-      const slash = norm.indexOf('/');
-      const host = slash === -1 ? norm : norm.slice(0, slash);
-      let pathPart = slash === -1 ? '' : norm.slice(slash + 1);
-      const star = pathPart.indexOf('*');
-      if (star !== -1) pathPart = pathPart.slice(0, star).replace(/\/$/, '');
-      needles.add(pathPart || host);
-    }
-  }
-  return [...needles];
-}

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import type { Finding } from '../../core/analyze';
+import * as path from 'path';
+import type { Finding, RuleSet } from '../../core/analyze';
+import type { FileScanResult } from '../../scanPool/scanOneFile';
+import { ScanPool } from '../../scanPool/scanPool';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
 import { type ReadResult, readTextFile } from '../readTextFile';
@@ -36,6 +39,9 @@ export class WorkspaceScanner extends Disposable {
   private hasScanned = false;
   /** Counts scans started, so a watcher update can tell that a newer scan overtook it. */
   private scansStarted = 0;
+
+  /** dist/scanWorker.js, next to the extension bundle. */
+  private readonly workerFile = path.join(__dirname, 'scanWorker.js');
 
   constructor(private readonly store: FindingsStore, private readonly log: vscode.LogOutputChannel) {
     super();
@@ -97,24 +103,63 @@ export class WorkspaceScanner extends Disposable {
       if (v === undefined) maxBytes.set(key, (v = readSettings(uri).maxFileSizeKB * 1024));
       return v;
     };
+    const count = (findings: readonly Finding[]) => {
+      result.files++;
+      result.findings += findings.length;
+      if (findings.length) result.filesWithFindings++;
+    };
     let slice = performance.now();
-    // Reads go CHUNK at a time (fs calls are latency-bound: one at a time leaves the disk
-    // and the thread pool idle); analysis stays sequential on this thread.
-    for (let i = 0; i < files.length && !token.isCancellationRequested; i += CHUNK) {
-      const chunk = files.slice(i, i + CHUNK);
-      const reads = await Promise.all(chunk.map((uri) => (openDocument(uri) ? Promise.resolve(undefined) : readTextFile(uri, maxBytesFor(uri)))));
-      chunk.forEach((uri, j) => {
-        seen.add(uri.toString());
-        const findings = this.publishRead(uri, reads[j]);
-        result.files++;
-        result.findings += findings.length;
-        if (findings.length) result.filesWithFindings++;
-      });
+    const progress = async () => {
       if (performance.now() - slice > SLICE_MS) {
         this.status.text = `$(sync~spin) Registry Migrator: ${result.files}/${files.length} files`;
         await new Promise((r) => setImmediate(r));
         slice = performance.now();
       }
+    };
+    // Files on disk go to the scan pool (worker threads, the CLI's engine): this thread only
+    // publishes. Open documents are analyzed here (their text may be unsaved); other schemes
+    // are read through workspace.fs.
+    const onDisk: vscode.Uri[] = [];
+    const other: vscode.Uri[] = [];
+    for (const uri of files) {
+      seen.add(uri.toString());
+      if (openDocument(uri)) count(this.publishRead(uri, undefined));
+      else (uri.scheme === 'file' ? onDisk : other).push(uri);
+    }
+    const ruleSets: RuleSet[] = [];
+    const jobs = onDisk.map((uri) => {
+      const rs = this.store.ruleSetFor(uri);
+      let k = ruleSets.indexOf(rs);
+      if (k === -1) k = ruleSets.push(rs) - 1;
+      return { abs: uri.fsPath, rel: uri.path, ruleSet: k, maxBytes: maxBytesFor(uri) };
+    });
+    const pool = new ScanPool({ ruleSets, mode: 'analysis', all: false, workerFile: this.workerFile });
+    try {
+      await pool.run(
+        jobs,
+        (i, r) => {
+          if (token.isCancellationRequested) return;
+          const uri = onDisk[i];
+          count(this.publishScanResult(uri, r));
+          if (performance.now() - slice > SLICE_MS) {
+            this.status.text = `$(sync~spin) Registry Migrator: ${result.files}/${files.length} files`;
+            slice = performance.now();
+          }
+        },
+        () => token.isCancellationRequested,
+      );
+    } catch (e) {
+      this.log.error(`workspace scan failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    } finally {
+      void pool.dispose();
+    }
+    // Reads go CHUNK at a time (fs calls are latency-bound: one at a time leaves the disk
+    // and the thread pool idle); analysis stays sequential on this thread.
+    for (let i = 0; i < other.length && !token.isCancellationRequested; i += CHUNK) {
+      const chunk = other.slice(i, i + CHUNK);
+      const reads = await Promise.all(chunk.map((uri) => readTextFile(uri, maxBytesFor(uri))));
+      chunk.forEach((uri, j) => count(this.publishRead(uri, reads[j])));
+      await progress();
     }
     result.cancelled = token.isCancellationRequested;
     if (!result.cancelled) {
@@ -146,6 +191,20 @@ export class WorkspaceScanner extends Disposable {
     }
     // readTextFile already enforced registryMigrator.maxFileSizeKB on the file's bytes.
     return this.store.analyzeFileText(uri, read.text, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Publishes what the scan pool found in a closed file; an open document wins, as above. */
+  private publishScanResult(uri: vscode.Uri, r: FileScanResult): Finding[] {
+    const doc = openDocument(uri);
+    if (doc) return this.store.analyzeDocument(doc)?.findings ?? [];
+    if (r.skipped) {
+      this.log.debug(`skipped ${uri.fsPath}: ${r.skipped}`);
+      this.store.delete(uri);
+      return [];
+    }
+    if (r.analysis && r.text !== undefined) return this.store.publishScanned(uri, r.analysis.findings, r.text);
+    this.store.publishClean(uri);
+    return [];
   }
 
   /** Closed files changed on disk: re-analyze them, a few hundred ms after the last event. */

@@ -1,0 +1,60 @@
+/**
+ * Writes an object as `JSON.stringify(value, null, 2) + '\n'` would, one chunk at a time:
+ * `scan --format json` streams a dense repository's 60,000 mention records as the scan
+ * yields them instead of holding them, and one string of tens of MB, in memory.
+ */
+export class JsonObjectWriter {
+  private fields = 0;
+  private items = -1;
+  private chunk = '';
+
+  constructor(private readonly out: (text: string) => void) {
+    this.out('{');
+  }
+
+  field(key: string, value: unknown): void {
+    if (value === undefined) return;
+    if (Array.isArray(value) && value.length) {
+      this.arrayStart(key);
+      for (const x of value) this.item(x);
+      this.arrayEnd();
+      return;
+    }
+    this.out(`${this.fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2) ?? 'null', '  ')}`);
+  }
+
+  arrayStart(key: string): void {
+    this.out(`${this.fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: [`);
+    this.items = 0;
+  }
+
+  item(x: unknown): void {
+    this.chunk += `${this.items++ ? ',' : ''}\n    ${indent(JSON.stringify(x, null, 2) ?? 'null', '    ')}`;
+    if (this.chunk.length > 1 << 16) this.flush();
+  }
+
+  arrayEnd(): void {
+    this.flush();
+    this.out(this.items ? '\n  ]' : ']');
+    this.items = -1;
+  }
+
+  end(): void {
+    this.out(this.fields ? '\n}\n' : '}\n');
+  }
+
+  private flush(): void {
+    if (this.chunk) this.out(this.chunk);
+    this.chunk = '';
+  }
+}
+
+export function writeJson(out: (text: string) => void, value: Record<string, unknown>): void {
+  const w = new JsonObjectWriter(out);
+  for (const k of Object.keys(value)) w.field(k, value[k]);
+  w.end();
+}
+
+function indent(json: string, by: string): string {
+  return json.includes('\n') ? json.replace(/\n/g, '\n' + by) : json;
+}

@@ -1,0 +1,110 @@
+import type { FileAnalysis, Finding } from '../analyze';
+import type { ImageMention, PartRole } from '../scan/imageMention';
+import type { FindingVerification, VerificationState } from '../verify/index';
+import { LineIndex, type Span } from '../text/span';
+
+/** One line of `scan --format json`; the README documents this shape. */
+export interface MentionRecord {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
+  kind: string;
+  /** Set for an OCI artifact (a Helm chart at oci://, a Tekton bundle…). */
+  artifact: string | null;
+  deprecated: boolean;
+  rule: string | null;
+  severity: string | null;
+  message: string | null;
+  newName: string | null;
+  replacement: string | null;
+  skipped: string | null;
+  parts: { line: number; column: number; text: string; replacement: string | null; role: PartRole }[] | null;
+  /** `scan --verify`: what the registries said; null when not checked (offline, or nothing to resolve). */
+  verification: { state: VerificationState; oldDigest: string | null; newDigest: string | null; detail: string } | null;
+}
+
+/**
+ * The trimmed text of a record's line and its neighbours: what a SARIF fingerprint hashes,
+ * so an alert survives lines inserted elsewhere in the file. Kept beside the record, not in
+ * the JSON output (so only records made on the main thread have it: SARIF asks for those).
+ */
+export const lineWindows = new WeakMap<MentionRecord, string>();
+
+/** The finding behind a deprecated record, for the text output's verification line. */
+export const recordFindings = new WeakMap<MentionRecord, Finding>();
+
+/** 1-based line and column; the column counts characters (code points), not UTF-16 units. */
+export function lineColumn(index: LineIndex, text: string, offset: number): { line: number; column: number } {
+  const p = index.positionAt(offset);
+  // Count surrogate pairs once each, without slicing the line (this runs per mention).
+  let column = p.character;
+  for (let i = index.lineStart(p.line); i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < offset) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) column--;
+    }
+  }
+  return { line: p.line + 1, column: column + 1 };
+}
+
+/**
+ * One file's records: its findings, or with `all` every mention. Computed where the file
+ * was analyzed (a scan worker), so only these small objects travel, not the text.
+ */
+export function mentionRecords(
+  rel: string,
+  text: string,
+  analysis: FileAnalysis,
+  all: boolean,
+  verifications?: ReadonlyMap<Finding, FindingVerification>,
+): MentionRecord[] {
+  const out: MentionRecord[] = [];
+  const { mentions, findings } = analysis;
+  const byMention = new Map<ImageMention, Finding>(findings.map((x) => [x.mention, x]));
+  const noteOf = new Map<ImageMention, Finding>((analysis.notes ?? []).map((x) => [x.mention, x]));
+  const chosen = all ? mentions : mentions.filter((m) => byMention.has(m) || noteOf.has(m));
+  if (chosen.length === 0) return out;
+  const index = new LineIndex(text);
+  const at = (s: Span) => {
+    const a = lineColumn(index, text, s.start);
+    const b = lineColumn(index, text, s.end);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
+  const lineText = (line: number) => (line < 0 || line >= index.lineCount ? '' : text.slice(index.lineStart(line), index.lineEnd(line)).trim());
+  for (const m of chosen) {
+    const finding = byMention.get(m);
+    const note = noteOf.get(m);
+    const pos = at(m.span);
+    const v = finding ? verifications?.get(finding) : undefined;
+    const record: MentionRecord = {
+      file: rel,
+      ...pos,
+      text: m.text,
+      kind: m.kind,
+      artifact: m.artifact ?? null,
+      deprecated: Boolean(finding),
+      rule: (finding ?? note)?.rule.id ?? null,
+      severity: finding?.severity ?? (note ? 'note' : null),
+      message: (finding ?? note)?.message ?? null,
+      newName: (finding ?? note)?.newName ?? null,
+      replacement: finding?.replacement ?? null,
+      skipped: m.skipped ?? null,
+      parts: m.parts
+        ? m.parts.map((p) => {
+            const pp = at(p.span);
+            const r = finding?.partReplacements?.find((x) => x.part === p);
+            return { line: pp.line, column: pp.column, text: p.text, replacement: r ? r.newText : null, role: p.role };
+          })
+        : null,
+      verification: v?.checked ? { state: v.verification.state, oldDigest: v.verification.oldDigest, newDigest: v.verification.newDigest, detail: v.verification.detail } : null,
+    };
+    lineWindows.set(record, [pos.line - 2, pos.line - 1, pos.line].map(lineText).join('\n'));
+    if (finding) recordFindings.set(record, finding);
+    out.push(record);
+  }
+  return out;
+}

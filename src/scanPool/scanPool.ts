@@ -1,0 +1,205 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { RuleSet } from '../core/rules/migrationRule';
+import { type FileScanResult, prepareRuleSet, type PreparedRuleSet, type ScanJob, scanOneFile, type ScanSettings } from './scanOneFile';
+import type { BatchMessage, ResultMessage, WorkerInit } from './scanWorker';
+
+export interface ScanPoolOptions extends ScanSettings {
+  ruleSets: RuleSet[];
+  /** Worker threads; default os.availableParallelism(). 0 analyzes on this thread. */
+  threads?: number;
+  /** Where scanWorker.js is; default next to this module (dist/ when bundled). */
+  workerFile?: string;
+  /** Runs with fewer files stay on this thread (default 256: threads cost ~30 ms to start). */
+  minFilesForThreads?: number;
+}
+
+/** Files per message: enough to amortize a postMessage, few enough to balance the load. */
+const BATCH = 32;
+/** Batches queued per worker, so a worker never waits for the main thread. */
+const IN_FLIGHT = 2;
+
+/** What `run` reports for each file, by its index in the job list. */
+export type ResultSink = (index: number, result: FileScanResult) => void;
+
+/**
+ * Reads and analyzes files on worker threads, one per core: the caller walks and feeds
+ * paths, the workers return compact results (records, or text and analysis only for files
+ * with findings), which `run` hands back by job index so that output order never depends
+ * on thread timing. Used by the CLI's scan and fix and by the extension's background scan.
+ * Falls back to this thread when threads are not worth it or the worker file is missing
+ * (a test run from out/ without a bundle) or a worker dies.
+ */
+export class ScanPool {
+  private readonly workers: Worker[] = [];
+  private readonly settings: ScanSettings;
+  private readonly ruleSets: RuleSet[];
+  private local: PreparedRuleSet[] | undefined;
+  private disposed = false;
+  /** Workers that failed; their work goes to this thread. */
+  private readonly dead = new Set<Worker>();
+  private readonly minFiles: number;
+
+  constructor(options: ScanPoolOptions) {
+    this.settings = { mode: options.mode, all: options.all };
+    this.ruleSets = options.ruleSets;
+    this.minFiles = options.minFilesForThreads ?? 256;
+    const threads = options.threads ?? defaultThreads();
+    const file = options.workerFile ?? path.join(__dirname, 'scanWorker.js');
+    if (threads >= 1 && fs.existsSync(file)) {
+      const init: WorkerInit = { ruleSets: this.ruleSets, settings: this.settings };
+      for (let i = 0; i < threads; i++) {
+        const w = new Worker(file, { workerData: init });
+        // An idle pool must not keep the CLI's process alive.
+        w.unref();
+        // Always listened to: an unhandled 'error' event would take the process (or the
+        // extension host) down with it.
+        w.on('error', () => this.dead.add(w));
+        w.on('exit', () => this.dead.add(w));
+        this.workers.push(w);
+      }
+    }
+  }
+
+  /** Worker threads in use (0 when analyzing on this thread). */
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Scans `jobs`, calling `sink` once per file (in any order; the index says which).
+   * Resolves when all are done, or soon after `cancelled()` turns true.
+   */
+  async run(jobs: readonly ScanJob[], sink: ResultSink, cancelled: () => boolean = () => false): Promise<{ cancelled: boolean }> {
+    if (this.workers.length === 0 || jobs.length < this.minFiles) return this.runHere(jobs, 0, jobs.length, sink, cancelled);
+    let next = 0;
+    let batchId = 0;
+    const pending = new Map<number, { start: number; end: number; worker: Worker }>();
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (value: { cancelled: boolean } | Error) => {
+        if (settled) return;
+        settled = true;
+        for (const [w, h] of handlers) {
+          w.off('message', h.message);
+          w.off('error', h.error);
+          w.off('exit', h.error);
+          w.unref();
+        }
+        if (value instanceof Error) reject(value);
+        else resolve(value);
+      };
+      const feed = (w: Worker) => {
+        if (dead.has(w)) return;
+        if (cancelled()) {
+          if (pending.size === 0 && local === 0) finish({ cancelled: true });
+          return;
+        }
+        if (next >= jobs.length) {
+          if (pending.size === 0 && local === 0) finish({ cancelled: false });
+          return;
+        }
+        const start = next;
+        const end = Math.min(jobs.length, start + BATCH);
+        next = end;
+        const id = batchId++;
+        pending.set(id, { start, end, worker: w });
+        w.postMessage({ id, jobs: jobs.slice(start, end) } satisfies BatchMessage);
+      };
+      const dead = this.dead;
+      /** Runs on this thread in progress, for dead workers' batches. */
+      let local = 0;
+      const handlers = new Map<Worker, { message: (m: ResultMessage) => void; error: () => void }>();
+      const onMessage = (w: Worker, msg: ResultMessage) => {
+        const p = pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id);
+        try {
+          msg.results.forEach((r, i) => sink(p.start + i, r));
+        } catch (e) {
+          finish(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        feed(w);
+      };
+      // A worker that dies (out of memory, a bug) leaves its batches to this thread.
+      const onError = (w: Worker) => {
+        dead.add(w);
+        const orphans = [...pending].filter(([, p]) => p.worker === w);
+        for (const [id] of orphans) pending.delete(id);
+        const rest = dead.size === this.workers.length && next < jobs.length ? { start: next, end: jobs.length } : undefined;
+        if (rest) next = jobs.length;
+        // 'error' and then 'exit' both land here; the second finds nothing left to do.
+        if (orphans.length === 0 && !rest) return;
+        local++;
+        void (async () => {
+          for (const [, p] of orphans) await this.runHere(jobs, p.start, p.end, sink, cancelled);
+          if (rest) await this.runHere(jobs, rest.start, rest.end, sink, cancelled);
+        })()
+          .then(() => {
+            local--;
+            if (pending.size === 0 && local === 0 && (next >= jobs.length || cancelled())) finish({ cancelled: cancelled() });
+          })
+          .catch((e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
+      };
+      for (const w of this.workers) {
+        const h = { message: (m: ResultMessage) => onMessage(w, m), error: () => onError(w) };
+        handlers.set(w, h);
+        w.ref();
+        w.on('message', h.message);
+        w.on('error', h.error);
+        w.on('exit', h.error);
+      }
+      for (let k = 0; k < IN_FLIGHT; k++) for (const w of this.workers) feed(w);
+      if (dead.size === this.workers.length) {
+        // Every worker failed before this run: all of it goes to this thread.
+        const start = next;
+        next = jobs.length;
+        this.runHere(jobs, start, jobs.length, sink, cancelled).then(finish, (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
+      } else if (pending.size === 0) finish({ cancelled: cancelled() });
+    });
+  }
+
+  /**
+   * The same work on this thread, yielding to the event loop every 15 ms, so that an
+   * extension host stays responsive (typing, hovers) while it scans a small workspace.
+   */
+  private async runHere(jobs: readonly ScanJob[], start: number, end: number, sink: ResultSink, cancelled: () => boolean): Promise<{ cancelled: boolean }> {
+    this.local ??= this.ruleSets.map(prepareRuleSet);
+    let slice = performance.now();
+    for (let i = start; i < end; i++) {
+      if (cancelled()) return { cancelled: true };
+      let r: FileScanResult;
+      try {
+        r = scanOneFile(jobs[i], this.local[jobs[i].ruleSet], this.settings);
+      } catch (e) {
+        r = { skipped: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+      }
+      sink(i, r);
+      if (performance.now() - slice > 15) {
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
+    }
+    return { cancelled: false };
+  }
+
+  /** Stops the threads; a pool is single-use after this. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * One thread per core the process may use; RM_SCAN_THREADS overrides it (benchmarks,
+ * tests, and users who want a scan to leave cores free).
+ */
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.RM_SCAN_THREADS);
+  if (Number.isInteger(n) && n >= 0) return n;
+  return os.availableParallelism();
+}

@@ -1,0 +1,85 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadRuleSet } from '../../src/core/rules/loadRuleSet';
+import type { FileScanResult, ScanJob } from '../../src/scanPool/scanOneFile';
+import { ScanPool } from '../../src/scanPool/scanPool';
+
+/** The worker pool against this thread on the same files: same results, same order. */
+describe('scan pool', function () {
+  this.timeout(20000);
+  let dir: string;
+  let jobs: ScanJob[];
+  const { ruleSet } = loadRuleSet();
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-pool-'));
+    jobs = [];
+    for (let i = 0; i < 300; i++) {
+      const rel = i % 3 === 0 ? `d${i}/values.yaml` : i % 3 === 1 ? `d${i}/Dockerfile` : `d${i}/notes.md`;
+      const body =
+        i % 3 === 0
+          ? `a:\n  image:\n    registry: docker.io\n    repository: bitnami/redis\n    tag: "${i}"\nb:\n  image: registry.k8s.io/pause:3.9\n`
+          : i % 3 === 1
+            ? `FROM ${i % 2 ? 'k8s.gcr.io/pause:3.2' : 'nginx:1.25'}\n`
+            : i === 2
+              ? 'bin\0ary k8s.gcr.io/x'
+              : `Run \`docker pull gcr.io/google_containers/busybox:${i}\`.\n`;
+      fs.mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), body);
+      jobs.push({ abs: path.join(dir, rel), rel, ruleSet: 0, maxBytes: i === 5 ? 4 : 1 << 20 });
+    }
+    jobs.push({ abs: path.join(dir, 'missing.yaml'), rel: 'missing.yaml', ruleSet: 0, maxBytes: 1 << 20 });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function collect(pool: ScanPool, cancelAfter?: number): Promise<{ results: (FileScanResult | undefined)[]; cancelled: boolean }> {
+    const results: (FileScanResult | undefined)[] = new Array(jobs.length);
+    let n = 0;
+    try {
+      const r = await pool.run(jobs, (i, x) => {
+        assert.strictEqual(results[i], undefined, `result ${i} delivered twice`);
+        results[i] = x;
+        n++;
+      }, () => cancelAfter !== undefined && n >= cancelAfter);
+      return { results, cancelled: r.cancelled };
+    } finally {
+      await pool.dispose();
+    }
+  }
+
+  for (const mode of ['records', 'analysis'] as const) {
+    it(`two threads give what this thread gives (${mode})`, async () => {
+      const here = await collect(new ScanPool({ ruleSets: [ruleSet], mode, all: false, threads: 0 }));
+      const pool = new ScanPool({ ruleSets: [ruleSet], mode, all: false, threads: 2, minFilesForThreads: 1 });
+      assert.strictEqual(pool.threads, 2, 'the pool started no threads (is out/src/scanPool/scanWorker.js there?)');
+      const threaded = await collect(pool);
+      assert.ok(here.results.every((r) => r !== undefined), 'every file has a result');
+      // Findings carry rule copies from the workers: compare what the output shows.
+      const shown = (rs: (FileScanResult | undefined)[]) => JSON.stringify(rs.map((r) => ({ ...r, analysis: r?.analysis?.findings.map((f) => [f.rule.id, f.message, f.edits]) })));
+      assert.strictEqual(shown(threaded.results), shown(here.results));
+      const flagged = here.results.filter((r) => r?.records?.length || r?.analysis?.findings.length).length;
+      assert.strictEqual(flagged, 100 + 50 + 98, 'flagged files');
+      assert.strictEqual(here.results[2]?.skipped, 'binary file');
+      assert.match(here.results[5]?.skipped ?? '', /larger than/);
+      assert.match(here.results[300]?.skipped ?? '', /cannot read: ENOENT/);
+    });
+  }
+
+  it('stops soon after cancellation', async () => {
+    const r = await collect(new ScanPool({ ruleSets: [ruleSet], mode: 'records', all: false, threads: 2, minFilesForThreads: 1 }), 1);
+    assert.strictEqual(r.cancelled, true);
+    const done = r.results.filter((x) => x !== undefined).length;
+    assert.ok(done < jobs.length, `${done} of ${jobs.length} files were still scanned`);
+  });
+
+  it('finishes the work on this thread when a worker dies', async () => {
+    const bad = path.join(dir, 'badWorker.js');
+    fs.writeFileSync(bad, "require('worker_threads').parentPort.on('message', () => { throw new Error('boom'); });\n");
+    const r = await collect(new ScanPool({ ruleSets: [ruleSet], mode: 'records', all: false, threads: 2, minFilesForThreads: 1, workerFile: bad }));
+    assert.strictEqual(r.cancelled, false);
+    assert.ok(r.results.every((x) => x !== undefined), 'every file has a result');
+    assert.strictEqual(r.results.filter((x) => x?.records?.length).length, 248);
+  });
+});
