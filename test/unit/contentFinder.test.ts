@@ -77,6 +77,14 @@ describe('content finder: every text file', () => {
     assert.ok(a.mentions.every((m) => !m.kind.startsWith('content')), 'the YAML finder owns both');
   });
 
+  it('rules files and VS Code settings are not scanned for their own `from` names', () => {
+    const rules = 'rules:\n  - id: X\n    from: quay.io/coreos/prometheus-operator\n    to: quay.io/prometheus-operator/prometheus-operator\n  - from: k8s.gcr.io\n';
+    const settings = '{ "registryMigrator.rules": [{ "from": "quay.io/coreos/prometheus-operator", "to": "x" }] }\n';
+    assert.deepStrictEqual(analyzeText(rules, 'repo/.registry-migrations.yaml', ruleSet).mentions, []);
+    assert.deepStrictEqual(analyzeText(settings, 'repo/.vscode/settings.json', ruleSet).mentions, []);
+    assert.strictEqual(analyzeText(settings, 'repo/other.json', ruleSet).findings.length, 1, 'the same text elsewhere is found');
+  });
+
   it('a user rule with its own registry is found in any file', () => {
     const { ruleSet: rs } = loadRuleSet({ rulesFile: { path: 'r.yaml', text: 'rules:\n  - id: ACME\n    from: registry.acme.example/team\n    to: ghcr.io/acme\n' } });
     const a = analyzeText('base = "registry.acme.example/team/base:1"\n', 'build.gradle', rs);
