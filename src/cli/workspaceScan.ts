@@ -6,9 +6,9 @@ import type { CliIO } from './io';
 import { UsageError } from './io';
 import type { MentionRecord } from '../core/report/mentionRecords';
 import type { ScanMode } from '../scanPool/scanOneFile';
-import { ScanPool } from '../scanPool/scanPool';
+import { type LiveJobs, ScanPool } from '../scanPool/scanPool';
 import { type ScannedFile, type SkipKind, type SkippedFile, scanFiles } from './scanFiles';
-import { walkFiles } from './walkFiles';
+import { type WalkedFile, walkFiles } from './walkFiles';
 
 export interface WorkspaceScan {
   root: string;
@@ -59,9 +59,23 @@ export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): P
   // Threads start before the walk, so their start-up overlaps it.
   const pool = new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all });
   try {
-    const walked = walkFiles(root, relTargets);
-    if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
-    const { scanned, records, skipped } = await scanFiles(walked.files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool);
+    // The walk feeds the scan as it goes, so the workers start on the first files at once.
+    const files: WalkedFile[] = [];
+    const live: LiveJobs = { done: false };
+    const walking = walkFiles(root, relTargets, { out: files, onFiles: () => live.onMore?.() });
+    const scanning = scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool, live);
+    let walked: Awaited<typeof walking>;
+    try {
+      walked = await walking;
+    } finally {
+      live.done = true;
+      live.onMore?.();
+    }
+    if (walked.missing.length) {
+      await scanning;
+      throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
+    }
+    const { scanned, records, skipped } = await scanning;
     const fileCount = walked.files.length - skipped.length;
     for (const rel of walked.ignored) skipped.push({ file: rel, reason: 'ignored by .gitignore', kind: 'ignored' });
     return { root, ruleSet, ruleProblems: problems, scanned, records, skipped, fileCount };
