@@ -3,6 +3,7 @@ import type { MigrationRule, RuleSet, Severity } from './rules/migrationRule';
 import { RuleMatcher } from './rules/matchRule';
 import { dedupeEdits } from './rewrite/applyEdits';
 import { planRewrite } from './rewrite/planEdits';
+import { RULES_FILE_NAME } from './rules/loadRuleSet';
 import type { FileFormat } from './scan/fileFormat';
 import { findMentions } from './scan/findMentions';
 import type { ImageMention, MentionPart } from './scan/imageMention';
@@ -88,7 +89,8 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
   if (text.length > maxBytes) return { mentions: [], findings: [], skippedFile: `larger than ${Math.round(maxBytes / 1024)} KB` };
   if (looksBinary(text)) return { mentions: [], findings: [], skippedFile: 'binary file' };
   const matcher = matcherFor(ruleSet);
-  const mentions = findMentions(text, filePath, options.format, { contentPrefixes: options.contentFinder === false ? undefined : matcher.contentPrefixes });
+  const content = options.contentFinder !== false && !namesRules(filePath);
+  const mentions = findMentions(text, filePath, options.format, { contentPrefixes: content ? matcher.contentPrefixes : undefined });
   const findings: Finding[] = [];
   const notes: Finding[] = [];
   for (const mention of mentions) {
@@ -108,6 +110,16 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
     }
   }
   return notes.length ? { mentions, findings, notes } : { mentions, findings };
+}
+
+/**
+ * Files that hold the rules themselves: `.registry-migrations.yaml` and VS Code settings
+ * (`registryMigrator.rules`). Their `from` names are not references to move.
+ */
+function namesRules(filePath: string): boolean {
+  const p = filePath.replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  return base === RULES_FILE_NAME || base === '.registry-migrations.yml' || /(^|\/)\.vscode\/settings\.json$/.test(p) || /(^|\/)User\/settings\.json$/.test(p) || base.endsWith('.code-workspace');
 }
 
 /**

@@ -147,6 +147,22 @@ describe('CLI', function () {
     assert.match(text.out, /2 files scanned; not read: 1 binary, 1 too large, 2 ignored\./);
   });
 
+  it('reads files of any name: containerd TOML, Go constants, an extensionless script, a UTF-16 file is a stated skip', () => {
+    const dir = workspace({
+      'etc/containerd/config.toml': '[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "k8s.gcr.io/pause:3.6"\n',
+      'test/e2e/images.go': 'package e2e\n\nconst pause = "k8s.gcr.io/pause:3.2"\n',
+      'hack/run-e2e': '#!/usr/bin/env bash\ndocker pull k8s.gcr.io/etcd:3.4.13-0\n',
+      'notes-utf16.txt': Buffer.from('\ufeffimage: k8s.gcr.io/x:1\n', 'utf16le'),
+    });
+    const r = run(['scan'], dir);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.out, /etc\/containerd\/config\.toml:2:20 {2}warning {2}k8s\.gcr\.io\/pause moved to registry\.k8s\.io\/pause/);
+    assert.match(r.out, /test\/e2e\/images\.go:3:16 /);
+    assert.match(r.out, /hack\/run-e2e:2:13 /);
+    assert.match(r.out, /3 deprecated references in 3 files .*; 3 files scanned; not read: 1 not text\./);
+    assert.match(r.err, /notes-utf16\.txt: not UTF-8 text \(UTF-16LE\)/);
+  });
+
   it('uses --rules FILE, and a missing rules file is a usage error', () => {
     const dir = workspace({ 'r.yaml': 'rules:\n  - id: ACME\n    from: acme.example/team\n    to: ghcr.io/acme\n', 'Dockerfile': 'FROM acme.example/team/base:1\n' });
     const r = run(['scan', '--rules', 'r.yaml', '--format', 'json'], dir);

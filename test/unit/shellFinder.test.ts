@@ -202,7 +202,7 @@ const cases: Case[] = [
     src: 'trivy image --severity HIGH registry.k8s.io/kube-apiserver:v1.29.0\nkubectl set image deploy/x app=gcr.io/a/b:2',
     want: [
       { kind: 'shell-word', text: 'registry.k8s.io/kube-apiserver:v1.29.0' },
-      { kind: 'shell-argument', text: 'gcr.io/a/b:2' },
+      { kind: 'shell-kubectl-set-image', text: 'gcr.io/a/b:2' },
     ],
   },
   {

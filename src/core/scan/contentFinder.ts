@@ -1,6 +1,6 @@
 import type { Span } from '../text/span';
 import { type ImageMention, makeMention } from './imageMention';
-import { isPathLike } from './notAnImage';
+import { isPathArgument, isPathLike } from './notAnImage';
 
 /** Characters of a reference token: name, tag and digest. */
 const REF_CHAR = /[A-Za-z0-9._\-/:@]/;
@@ -67,8 +67,9 @@ function tokenAt(text: string, i: number, host: string, prefixes: readonly strin
     // A namespace above a rule (`quay.io/coreos` for quay.io/coreos/prometheus-operator) names no move.
     return undefined;
   }
-  if (prefixes.includes(name)) {
-    // `k8s.gcr.io` or `gcr.io/google-containers` alone: a registry namespace, not an image.
+  if (name === host) {
+    // `k8s.gcr.io` alone: a registry host, not an image (a namespace such as
+    // `gcr.io/google-containers` parses as a name; the rule match makes it a note).
     return { kind: 'content-namespace', span: { start: i, end: i + literal.length }, text: literal, namespaceOnly: true };
   }
   const m = makeMention(text, i, end, kind);
@@ -126,15 +127,6 @@ function literalName(token: string): string {
   return s.replace(/[/.\-:]+$/, '');
 }
 
-/** `cd k8s.gcr.io/images/k8s-staging-kops`, `git add gcr.io/…`: the words of file commands. */
-const PATH_COMMAND = /(?:^|[\s;&|(`'"$])(?:cd|ls|cat|pushd|mkdir|rmdir|rm|touch|tree|less|more|vi|vim|nano|source|git[ \t]+(?:add|rm|mv|checkout|diff|log)|cp|mv)(?:[ \t]+-{1,2}[A-Za-z-]+)*[ \t]+(?:[^\s|;&]+[ \t]+)*$/;
-
-function isPathArgument(text: string, i: number): boolean {
-  const lineStart = text.lastIndexOf('\n', i - 1) + 1;
-  const before = text.slice(Math.max(lineStart, i - 200), i);
-  return PATH_COMMAND.test(before);
-}
-
 function coveredRanges(existing: readonly ImageMention[]): Span[] {
   const spans: Span[] = [];
   for (const m of existing) {
@@ -144,11 +136,17 @@ function coveredRanges(existing: readonly ImageMention[]): Span[] {
   return spans.sort((a, b) => a.start - b.start);
 }
 
+/** Binary search: a minified JSON line holds 100,000 mentions, and a linear test per token is quadratic. */
 function overlaps(sorted: readonly Span[], s: Span): boolean {
-  // Binary search for the first span ending after s.start would be faster; mentions per file are few.
-  for (const c of sorted) {
-    if (c.start >= s.end) break;
-    if (c.end > s.start) return true;
+  // The last span starting before s.end, then back while spans may still reach s.start.
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].start < s.end) lo = mid + 1;
+    else hi = mid;
   }
+  // Spans do not nest deeply (a mention and its parts), so a few steps back suffice.
+  for (let k = lo - 1, steps = 0; k >= 0 && steps < 64; k--, steps++) if (sorted[k].end > s.start) return true;
   return false;
 }

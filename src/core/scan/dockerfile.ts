@@ -53,7 +53,10 @@ function scanDockerfile(text: string): ImageMention[] {
         const image = rest[0];
         if (image) {
           const lower = image.value.toLowerCase();
-          if (lower !== 'scratch' && !seenStages.has(lower)) found.push(...(mention(text, image, 'dockerfile-from', true) ?? []));
+          // `ARG img="scratch"` + `FROM ${img}`: the variable stands for the empty image.
+          const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(image.value);
+          const scratchArg = variable && args.some((a) => a.name === variable[1] && a.word.value.toLowerCase() === 'scratch');
+          if (lower !== 'scratch' && !scratchArg && !seenStages.has(lower)) found.push(...(mention(text, image, 'dockerfile-from', true) ?? []));
         }
         if (rest.length >= 3 && rest[1].value.toLowerCase() === 'as') seenStages.add(rest[2].value.toLowerCase());
         break;
@@ -100,6 +103,9 @@ function scanDockerfile(text: string): ImageMention[] {
   }
 
   for (const a of args) {
+    // `ARG img="scratch"`: the empty image, and stage names, are not references.
+    const lowerValue = a.word.value.toLowerCase();
+    if (lowerValue === 'scratch' || seenStages.has(lowerValue)) continue;
     const used = a.kind === 'dockerfile-arg' && fromVariables.has(a.name);
     const named = /(^|_)(IMAGE|IMG)$/i.test(a.name);
     if (used || named) {

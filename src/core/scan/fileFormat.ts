@@ -42,7 +42,8 @@ export function pathFacts(filePath: string): { facts: PathFacts; template: boole
   let base = p.slice(p.lastIndexOf('/') + 1);
   let template = false;
   const m = TEMPLATE_SUFFIX.exec(base);
-  if (m && base.slice(0, m.index).includes('.')) {
+  const inner = m ? base.slice(0, m.index) : '';
+  if (m && (inner.includes('.') || /^(?:docker|container|make)file$/i.test(inner))) {
     base = base.slice(0, m.index);
     template = true;
   }

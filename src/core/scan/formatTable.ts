@@ -129,9 +129,11 @@ export function detectFormat(filePath: string, text: string): DetectedFormat {
       break;
     }
   }
-  if (format === 'yaml') {
+  // A GitLab template under `templates/` is no Helm template when it has no template syntax.
+  if (format === 'yaml' || (format === 'helm-template' && !body.includes('{{'))) {
     const keys = rootKeys(body);
     for (const row of FORMAT_TABLE) {
+      if (format === 'helm-template' && row.format === 'compose') continue;
       if (row.byKeys?.(keys, body)) {
         format = row.format;
         break;

@@ -9,6 +9,7 @@ import { type ImageMention, makeMention } from './imageMention';
  */
 export function findJsonMentions(text: string): ImageMention[] {
   const out: ImageMention[] = [];
+  if (text.includes('"features"')) devcontainerFeatures(text, out);
   if (!text.includes('image') && !text.includes('Image') && !text.includes('IMAGE')) return out;
   // Find the end of the key first and look back for its opening quote: a lookbehind-free
   // scan that stays linear on a 50 MB single line.
@@ -47,6 +48,43 @@ export function findJsonMentions(text: string): ImageMention[] {
     }
   }
   return out;
+}
+
+/**
+ * devcontainer.json `"features": {"ghcr.io/devcontainers/features/go:1": {…}}`: each key is
+ * an OCI artifact reference (https://containers.dev/implementors/features-distribution/);
+ * local (`./x`) and tarball URL keys are not. The object is walked at depth 1 only.
+ */
+function devcontainerFeatures(text: string, out: ImageMention[]): void {
+  const re = /"features"\s*:\s*\{/g;
+  while (re.exec(text) !== null) {
+    const limit = Math.min(text.length, re.lastIndex + 64 * 1024);
+    let depth = 1;
+    let expectKey = true;
+    for (let i = re.lastIndex; i < limit && depth > 0; i++) {
+      const c = text[i];
+      if (c === '"') {
+        const end = stringEnd(text, i);
+        if (end === -1) return;
+        if (depth === 1 && expectKey) {
+          const key = text.slice(i + 1, end);
+          if (key.includes('/') && !/^(?:\.{0,2}\/|[a-z]+:\/\/)/.test(key) && !key.includes('\\')) {
+            const mention = makeMention(text, i + 1, end, 'devcontainer-feature');
+            if (mention?.ref) out.push({ ...mention, artifact: 'devcontainer-feature' });
+          }
+          expectKey = false;
+        }
+        i = end;
+      } else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      else if (c === ',' && depth === 1) expectKey = true;
+      else if (c === '/' && text[i + 1] === '/') {
+        const nl = text.indexOf('\n', i);
+        if (nl === -1) return;
+        i = nl;
+      }
+    }
+  }
 }
 
 /** True when `image"` at `at` closes a key string opened at most 200 characters back. */

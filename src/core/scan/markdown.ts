@@ -1,5 +1,6 @@
 import { type ImageMention, type MentionPart, makeMention, makeSplitMention, shiftMention } from './imageMention';
 import type { FinderContext } from './finder';
+import { isPathArgument } from './notAnImage';
 import { isUnambiguousImage } from './shellWords';
 
 /**
@@ -317,6 +318,7 @@ class MarkdownScan {
     let end = e;
     while (end > s && isTrailingPunct(text.charCodeAt(end - 1))) end--;
     if (end - s < 4) return;
+    if (isPathArgument(text, s)) return;
     const m = makeMention(text, s, end, kind);
     if (m && isUnambiguousImage(m)) this.prose.push(m);
   }

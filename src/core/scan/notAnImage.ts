@@ -35,3 +35,14 @@ export function isPathCommand(words: readonly string[]): boolean {
   if (PATH_COMMANDS.has(base)) return true;
   return base === 'git' && words[1] !== undefined && GIT_PATH_VERBS.has(words[1]);
 }
+
+/** The same commands, seen in free text before `i` on its line: `` `cd k8s.gcr.io/images/x` ``. */
+const PATH_COMMAND_BEFORE = /(?:^|[\s;&|(`'"$])(?:cd|ls|cat|pushd|mkdir|rmdir|rm|touch|tree|less|more|head|tail|vi|vim|nano|source|cp|mv|git[ \t]+(?:add|rm|mv|checkout|diff|log|show|restore))(?:[ \t]+-{1,2}[A-Za-z-]+)*[ \t]+(?:[^\s|;&`]+[ \t]+)*$/;
+
+/** True when the token at `i` is an argument of a file command on its line. */
+export function isPathArgument(text: string, i: number): boolean {
+  // Only a short window is read: lastIndexOf over a 5 MB line for every token is quadratic.
+  const window = text.slice(Math.max(0, i - 200), i);
+  const nl = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('\r'));
+  return PATH_COMMAND_BEFORE.test(nl === -1 ? window : window.slice(nl + 1));
+}

@@ -106,7 +106,7 @@ const KIND_VALUE = new Set(['--name', '-n', '--nodes']);
 const MINIKUBE_VALUE = new Set(['-p', '--profile']);
 const CRANE_VALUE = new Set(['--platform', '-o', '--output', '--format', '--jobs', '-j', '--tag']);
 
-type Tool = 'docker' | 'buildah' | 'kind' | 'minikube' | 'k3d' | 'crane' | 'regctl' | 'helm';
+type Tool = 'docker' | 'buildah' | 'kind' | 'minikube' | 'k3d' | 'crane' | 'regctl' | 'helm' | 'kustomize' | 'kubectl';
 
 const TOOLS: Record<string, Tool> = {
   docker: 'docker',
@@ -121,6 +121,9 @@ const TOOLS: Record<string, Tool> = {
   gcrane: 'crane',
   regctl: 'regctl',
   helm: 'helm',
+  kustomize: 'kustomize',
+  kubectl: 'kubectl',
+  oc: 'kubectl',
 };
 
 /**
@@ -135,11 +138,17 @@ function toolOf(value: string): Tool | undefined {
   if (!v) return undefined;
   const name = v[1].toUpperCase();
   if (/DOCKER|PODMAN|NERDCTL|CONTAINER_(TOOL|ENGINE|RUNTIME|CLI)|^(CONTAINER|ENGINE|OCI_BIN|CRI_BIN|CONTAINER_CMD)$/.test(name)) return 'docker';
-  for (const tool of ['KIND', 'MINIKUBE', 'CRANE', 'REGCTL', 'HELM', 'BUILDAH', 'K3D'] as const) {
+  for (const tool of ['KIND', 'MINIKUBE', 'CRANE', 'REGCTL', 'HELM', 'BUILDAH', 'K3D', 'KUSTOMIZE', 'KUBECTL'] as const) {
     if (name === tool || name === `${tool}_BIN` || name === `${tool}_CMD`) return tool === 'BUILDAH' ? 'buildah' : (tool.toLowerCase() as Tool);
   }
   return undefined;
 }
+
+/**
+ * Flags that take an image but do not say so in their name: prometheus-operator's
+ * `--prometheus-config-reloader=quay.io/…` (its `--config-reloader-image` says so).
+ */
+const IMAGE_VALUED_FLAGS = new Set(['--prometheus-config-reloader', '--alertmanager-default-base-image', '--kube-rbac-proxy', '--pause', '--sandbox-image', '--pod-infra-container-image']);
 
 /** Names of variables that hold one image: `IMAGE`, `IMG`, `CONTROLLER_IMAGE`, `BASE_IMG`. */
 const IMAGE_NAME = /(^|_)(IMAGE|IMG)$/;
@@ -294,6 +303,14 @@ class ShellScan {
           verb = words[j].value;
         }
         const rest = j + 1;
+        if (verb === 'create' && words[j - 1]?.value === 'buildx') {
+          // `docker buildx create --driver-opt image=moby/buildkit:v0.12.0,network=host`
+          for (const w of flagValues(words, rest, ['--driver-opt'])) {
+            handled.add(w);
+            this.list(w, 'shell-word');
+          }
+          return;
+        }
         switch (verb) {
           case 'build':
           case 'b':
@@ -385,6 +402,32 @@ class ShellScan {
       case 'helm':
         this.helm(words, at, handled);
         return;
+      case 'kustomize':
+      case 'kubectl': {
+        // `kustomize edit set image [name=]ref…` (https://kubectl.docs.kubernetes.io/references/kustomize/cmd/edit/set/image/)
+        // and `kubectl set image deployment/x container=ref…`: each `name=ref`'s right side is
+        // the new image; kustomize's left side names the image it replaces.
+        const j = tool === 'kustomize' && words[at]?.value === 'edit' ? at + 1 : at;
+        if (words[j]?.value !== 'set' || words[j + 1]?.value !== 'image') return;
+        const ps = positionals(words, j + 2, new Set(['-f', '--filename', '-l', '--selector', '-n', '--namespace', '--context', '--kubeconfig', '-o', '--output']));
+        for (const [k, w] of ps.entries()) {
+          handled.add(w);
+          const eq = w.value.indexOf('=');
+          if (eq === -1) {
+            if (tool === 'kustomize') image(w, 'shell-kustomize-set-image');
+            continue;
+          }
+          if (tool === 'kustomize' && eq > 0) {
+            const left = sliceWord(w, 0);
+            const leftSpan = wordSpan(left, 0, eq);
+            if (leftSpan && /[/.]/.test(w.value.slice(0, eq))) this.add(makeMention(this.text, leftSpan.start, leftSpan.end, 'shell-kustomize-set-image-name'));
+          } else if (tool === 'kubectl' && k === 0) {
+            continue;
+          }
+          image(sliceWord(w, eq + 1), tool === 'kustomize' ? 'shell-kustomize-set-image' : 'shell-kubectl-set-image');
+        }
+        return;
+      }
     }
   }
 
@@ -453,7 +496,7 @@ class ShellScan {
       if (v.charCodeAt(0) === 45 /* - */) {
         const eq = v.indexOf('=');
         const flag = (eq === -1 ? v : v.slice(0, eq)).toLowerCase();
-        const imageFlag = /^--?[a-z0-9-_.]*(image|img)$/.test(flag);
+        const imageFlag = /^--?[a-z0-9-_.]*(image|img)$/.test(flag) || IMAGE_VALUED_FLAGS.has(flag);
         if (eq !== -1) {
           if (imageFlag) this.word(sliceWord(w, eq + 1), 'shell-image-flag', true);
           else this.list(sliceWord(w, eq + 1), 'shell-word');
@@ -483,7 +526,16 @@ class ShellScan {
       let a = p;
       const eq = v.indexOf('=', p);
       if (eq !== -1 && eq < comma) a = eq + 1;
-      if (v.startsWith('docker://', a)) {
+      // buildx `--driver-opt image=moby/buildkit:v0.12.0,network=host`: the key says image.
+      const keyIsImage = eq !== -1 && eq < comma && /^(?:image|img)$/i.test(v.slice(p, eq));
+      if (keyIsImage) {
+        const span = wordSpan(w, a, comma);
+        if (span) this.add(makeMention(this.text, span.start, span.end, 'shell-driver-opt-image', { strict: true }));
+      } else if (v.startsWith('oci://', a)) {
+        const span = wordSpan(w, a + 6, comma);
+        const m = span && makeMention(this.text, span.start, span.end, 'shell-oci-artifact');
+        if (m) this.add({ ...m, artifact: 'oci-artifact' });
+      } else if (v.startsWith('docker://', a)) {
         const span = wordSpan(w, a + 9, comma);
         if (span) this.add(makeMention(this.text, span.start, span.end, 'shell-docker-transport', { strict: true }));
       } else {

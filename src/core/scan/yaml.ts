@@ -1,6 +1,7 @@
 import { type ImageMention, type MentionPart, type PartRole, makeMention, makeSplitMention, shiftMention } from './imageMention';
 import type { FileFormat } from './fileFormat';
 import type { FinderContext } from './finder';
+import { ARG_KEYS, type ShapeSink, argList, argoKustomizeImage, dockerImageRef, driverOpts, specialScalar, withArtifact } from './yaml/yamlShapes';
 import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree } from './yaml/yamlTree';
 
 /**
@@ -33,6 +34,8 @@ const MAX_VALUE = 1024;
 function mayHoldImages(text: string, format: FileFormat): boolean {
   // indexOf is several times faster than /image/i on a 50 MB text.
   if (text.includes('image') || text.includes('Image') || text.includes('IMAGE') || text.includes('repository:')) return true;
+  // OCI artifacts and CI shapes whose keys do not say image.
+  if (text.includes('oci://') || text.includes('pipe:') || text.includes('bundle') || text.includes('package:') || text.includes('reloader')) return true;
   switch (format) {
     case 'github-workflow':
     case 'gitlab-ci':
@@ -83,10 +86,21 @@ function endsWithImage(key: string, extra: number): boolean {
 
 const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
 
+/** Keys of virtual-machine images: Azure Pipelines `vmImage`, Travis `osx_image`, GCE `source_image`. */
+const VM_IMAGE_KEYS = new Set(['vmImage', 'osx_image', 'os_image', 'source_image', 'machine_image', 'machineImage', 'windowsImage', 'nodeImage', 'baseImageVersion']);
+
+
+/** Fields only Cloud Build steps have (https://cloud.google.com/build/docs/build-config-file-schema). */
+const CLOUD_BUILD_STEP_KEYS = ['args', 'entrypoint', 'waitFor', 'id', 'secretEnv', 'dir', 'script', 'timeout', 'allowFailure'];
+
+
+
 class YamlFinder {
   readonly out: ImageMention[] = [];
   private readonly seen = new Set<number>();
   private readonly path: string[] = [];
+  /** What the shape readers in yamlShapes.ts report through. */
+  private readonly sink: ShapeSink;
   private docKind = '';
   private docApi = '';
   private globalRegistry: MentionPart | undefined;
@@ -97,7 +111,9 @@ class YamlFinder {
     private readonly format: FileFormat,
     private readonly ctx: FinderContext | undefined,
     private readonly depth = 0,
-  ) {}
+  ) {
+    this.sink = { source, push: (m) => this.push(m), scalar: (v, kind, strict) => this.scalarMention(v, kind, strict) };
+  }
 
   document(roots: YNode[]): void {
     const root = roots[0];
@@ -135,6 +151,7 @@ class YamlFinder {
         }
       }
       const parent = this.path.length > 0 ? this.path[this.path.length - 1] : '';
+      dockerImageRef(this.sink, node);
       // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
       const inLabels = parent !== '' && LABELS.test(parent);
       if (!inLabels) this.flatImageFields(node);
@@ -147,6 +164,8 @@ class YamlFinder {
         }
       }
     } else if (node.t === 'seq') {
+      const key = this.path.length > 0 ? this.path[this.path.length - 1] : '';
+      if (ARG_KEYS.has(key)) argList(this.sink, node);
       this.envList(node);
       this.path.push('[]');
       for (const it of node.items) if (it && it.t !== 'scalar') this.walk(it);
@@ -167,6 +186,7 @@ class YamlFinder {
       const value = mapGet(it, 'value');
       vars.push({ key: name.text, value });
       if (value?.t === 'scalar' && /image$/i.test(name.text)) this.push(this.scalarMention(value, 'k8s-env-image', false));
+      else if (value?.t === 'scalar' && name.text === 'bundle') this.push(withArtifact(this.scalarMention(value, 'tekton-bundle', true), 'tekton-bundle'));
     }
     this.envPairs(vars);
   }
@@ -220,6 +240,13 @@ class YamlFinder {
     }
     const f = this.format;
     const path = this.path;
+    const parentKey = path.length > 0 ? path[path.length - 1] : '';
+    if (v.t === 'scalar' && specialScalar(this.sink, key, v, parentKey, this.docKind, this.docApi)) return;
+    if (parentKey === 'machine' || VM_IMAGE_KEYS.has(key)) return; // CircleCI `machine: {image: ubuntu-2204:…}`, Azure `vmImage`: VM images
+    // GitLab job names (`build-image:`, `.docker_image:`) are keys of jobs, not images.
+    if (f === 'gitlab-ci' && path.length === 0 && key !== 'image' && key !== 'services') {
+      return;
+    }
     if (f === 'github-workflow') {
       if (key === 'container' && v.t === 'scalar' && path.length === 2 && path[0] === 'jobs') {
         this.push(this.scalarMention(v, 'github-container-image', true));
@@ -231,6 +258,13 @@ class YamlFinder {
         this.cacheRefs(v);
       } else if (key === 'run' && v.t === 'scalar') {
         this.shell(v);
+      } else if (key === 'driver-opts' && v.t === 'scalar' && parentKey === 'with') {
+        driverOpts(this.sink, v);
+      } else if (v.t === 'scalar' && parentKey === 'with' && /(?:^|[-_])image[-_]?(?:ref|name|uri)$/i.test(key)) {
+        this.push(this.scalarMention(v, 'github-with-image', true));
+      } else if (v.t === 'scalar' && path.length === 3 && path[0] === 'jobs' && parentKey === 'services') {
+        // `services: {postgres: postgres:10}`: the string form is the image.
+        this.push(this.scalarMention(v, 'github-service-image', true));
       } else if (key === 'image' && v.t === 'scalar' && path.length === 1 && path[0] === 'runs' && !v.text.startsWith('docker://')) {
         return; // action.yml `image: Dockerfile` is a build path, not a reference
       }
@@ -256,6 +290,8 @@ class YamlFinder {
       if (v.t === 'map') {
         // `images: {controller: {repository: …}}`
         for (const e of v.entries) if (e.value?.t === 'map') this.imageMap(e.value);
+      } else if (v.t === 'seq' && parentKey === 'kustomize' && key === 'images') {
+        for (const it of v.items) if (it?.t === 'scalar') argoKustomizeImage(this.sink, it);
       } else if (v.t === 'seq' && !(path.length === 0 && key === 'images' && this.isKustomize())) {
         const kind = path.length === 0 && this.cloudBuild ? 'cloudbuild-image' : `${this.imageKind()}-list`;
         for (const it of v.items) if (it?.t === 'scalar') this.push(this.scalarMention(it, kind, kind === 'cloudbuild-image'));
@@ -328,6 +364,12 @@ class YamlFinder {
 
   /** `image:` whose value is a mapping: Helm's split form, or GitLab's `{name: …}`. */
   private imageMap(m: YMap): void {
+    const reference = mapGet(m, 'reference');
+    if (reference?.t === 'scalar' && !mapGet(m, 'repository')) {
+      // Kubernetes image volumes: `volumes: [{name: x, image: {reference: quay.io/…, pullPolicy}}]`.
+      this.push(this.scalarMention(reference, 'k8s-image-volume', true));
+      return;
+    }
     const repository = mapGet(m, 'repository') ?? mapGet(m, 'repo');
     const name = mapGet(m, 'name');
     if (repository?.t !== 'scalar') {
@@ -460,7 +502,17 @@ class YamlFinder {
   private rootSpecific(root: YMap): void {
     const images = mapGet(root, 'images');
     const steps = mapGet(root, 'steps');
-    this.cloudBuild = steps?.t === 'seq' && !mapGet(root, 'jobs') && steps.items.some((it) => it?.t === 'map' && mapGet(it, 'name')?.t === 'scalar');
+    // Cloud Build steps name their builder image and never carry `image:`; Drone, Woodpecker
+    // and Harness steps have an `image:` beside a step name, and a `kind:`/`type:` at the root.
+    this.cloudBuild =
+      steps?.t === 'seq' &&
+      !mapGet(root, 'jobs') &&
+      !mapGet(root, 'kind') &&
+      !mapGet(root, 'type') &&
+      !mapGet(root, 'pipeline') &&
+      steps.items.some((it) => it?.t === 'map' && mapGet(it, 'name')?.t === 'scalar') &&
+      steps.items.every((it) => it?.t !== 'map' || (!mapGet(it, 'image') && !mapGet(it, 'commands') && !mapGet(it, 'uses') && !mapGet(it, 'run'))) &&
+      steps.items.some((it) => it?.t === 'map' && CLOUD_BUILD_STEP_KEYS.some((k) => mapGet(it, k)));
     if (images?.t === 'seq') {
       const hasKustomizeFields = images.items.some((it) => it?.t === 'map' && ['newName', 'newTag', 'digest'].some((k) => mapGet(it, k)));
       if (this.isKustomize() || hasKustomizeFields) {

@@ -1,0 +1,111 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeText } from '../../src/core/analyze';
+import { loadRuleSet } from '../../src/core/rules/loadRuleSet';
+import { findContentMentions } from '../../src/core/scan/contentFinder';
+import { assertSpansMatch, itRunsWithin } from './support/fuzz';
+
+const { ruleSet } = loadRuleSet();
+const PREFIXES = ['k8s.gcr.io', 'gcr.io/google_containers', 'gcr.io/google-containers', 'quay.io/coreos/prometheus-operator', 'docker.io/bitnami'];
+const FIXTURES = path.join(__dirname, '../../../test/fixtures/content');
+
+/**
+ * A fixture line's `want: TEXT` / `note: TEXT` marker says what the line holds; the marker is
+ * blanked (same length, so offsets stay) before the scan, or its own text would be found.
+ */
+function loadFixture(name: string): { text: string; want: string[]; notes: string[] } {
+  const raw = fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+  const want: string[] = [];
+  const notes: string[] = [];
+  const text = raw.replace(/(want|note): ([^\n]*)/g, (s, k: string, v: string) => {
+    (k === 'want' ? want : notes).push(v.trim());
+    return ' '.repeat(s.length);
+  });
+  return { text, want, notes };
+}
+
+describe('content finder: every text file', () => {
+  for (const name of fs.readdirSync(FIXTURES).sort()) {
+    it(`fixture ${name}: finds exactly the marked references and notes`, () => {
+      const { text, want, notes } = loadFixture(name);
+      const a = analyzeText(text, `repo/${name}`, ruleSet);
+      assertSpansMatch(text, a.mentions);
+      assert.deepStrictEqual(a.findings.map((f) => f.mention.text).sort(), [...want].sort(), 'deprecated references');
+      assert.deepStrictEqual((a.notes ?? []).map((f) => f.mention.text).sort(), [...notes].sort(), 'namespace notes');
+      for (const n of a.notes ?? []) assert.deepStrictEqual(n.edits, [], 'a note is never rewritten');
+      for (const f of a.findings) assert.ok(f.edits.length > 0 || f.mention.skipped, `${f.mention.text} has a fix`);
+    });
+  }
+
+  const cases: { name: string; text: string; want: string[] }[] = [
+    { name: 'TOML, INI and env values', text: 'sandbox_image = "k8s.gcr.io/pause:3.6"\n[a]\nimage=k8s.gcr.io/b:1\nIMG=gcr.io/google_containers/c:2\n', want: ['k8s.gcr.io/pause:3.6', 'k8s.gcr.io/b:1', 'gcr.io/google_containers/c:2'] },
+    { name: 'string literals in Go, Rust, Java, Jsonnet, CUE, Starlark', text: 'x := "k8s.gcr.io/a:1"\nlet y = r#"k8s.gcr.io/b"#;\nString z = "k8s.gcr.io/c@sha256:' + 'a'.repeat(64) + '";\nimage: \'k8s.gcr.io/d:1\',\ne: "k8s.gcr.io/e:\\(tag)"\nf = "k8s.gcr.io/f:%s" % v\n', want: ['k8s.gcr.io/a:1', 'k8s.gcr.io/b', 'k8s.gcr.io/c@sha256:' + 'a'.repeat(64), 'k8s.gcr.io/d:1', 'k8s.gcr.io/e', 'k8s.gcr.io/f'] },
+    { name: 'templated tags stay mentions; the repository is exact', text: 'img = "k8s.gcr.io/pause:${PAUSE_VERSION}"\nimg2 = "k8s.gcr.io/pause:{{ .Version }}"\n', want: ['k8s.gcr.io/pause:${PAUSE_VERSION}', 'k8s.gcr.io/pause:{{ .Version }}'] },
+    { name: 'docker:// and oci:// transports are references', text: 'skopeo copy docker://k8s.gcr.io/a:1 dir:x\nchart = "oci://k8s.gcr.io/charts/b"\n', want: ['k8s.gcr.io/a:1', 'k8s.gcr.io/charts/b'] },
+    { name: 'URLs, e-mail, longer hosts and look-alike paths are not', text: 'https://k8s.gcr.io/v2/a/tags/list\nhttp://gcr.io/google_containers/x\nops@k8s.gcr.io\nmirror.k8s.gcr.io/x:1\nk8s.gcr.io.cn/x:1\neu.gcr.io/google_containers/y\n/mnt/k8s.gcr.io/z\n', want: [] },
+    { name: 'file paths: known extensions and file commands', text: 'k8s.gcr.io/images/k8s-staging-kops/images.yaml\n`cd k8s.gcr.io/images/k8s-staging-kops`\nls -la k8s.gcr.io/x\ngit add k8s.gcr.io/y\ncat k8s.gcr.io/z\n', want: [] },
+    { name: 'a prefix rule only matches at a path boundary', text: 'quay.io/coreos/prometheus-operator-x:1\nquay.io/coreos/prometheus-operator:v0.1\nquay.io/coreos/etcd:v3\n', want: ['quay.io/coreos/prometheus-operator:v0.1'] },
+    { name: 'names written without a host are left to the format finders', text: 'bitnami/redis:7\ndocker.io/bitnami/redis:7\n', want: ['docker.io/bitnami/redis:7'] },
+    { name: 'CRLF and lone CR line ends keep exact spans', text: 'a = "k8s.gcr.io/a:1"\r\nb = "k8s.gcr.io/b:2"\rc = "k8s.gcr.io/c:3"\n', want: ['k8s.gcr.io/a:1', 'k8s.gcr.io/b:2', 'k8s.gcr.io/c:3'] },
+    { name: 'sentence punctuation is not part of the name', text: 'Pull k8s.gcr.io/pause:3.2. Or k8s.gcr.io/etcd, or (k8s.gcr.io/coredns:1.6).\n', want: ['k8s.gcr.io/pause:3.2', 'k8s.gcr.io/etcd', 'k8s.gcr.io/coredns:1.6'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const found = findContentMentions(c.text, PREFIXES, []).filter((m) => !m.namespaceOnly);
+      assertSpansMatch(c.text, found);
+      assert.deepStrictEqual(found.map((m) => m.text), c.want);
+    });
+  }
+
+  it('bare hosts and namespaces are notes with the new namespace, never rewrites', () => {
+    for (const text of ['Use `registry.k8s.io` instead of `k8s.gcr.io`.\n', 'FROM gcr.io/google-containers\n', 'mirror: gcr.io/google_containers\n']) {
+      for (const file of ['notes.txt', 'README.md', 'Dockerfile', 'x.yaml']) {
+        const a = analyzeText(text, file, ruleSet);
+        assert.deepStrictEqual(a.findings.map((f) => f.mention.text), [], `${file}: ${text} is not a deprecated image`);
+        assert.ok((a.notes ?? []).length === 1, `${file}: ${text} gives one note`);
+        assert.match(a.notes![0].message, /registry namespace, not an image: its images moved to registry\.k8s\.io/);
+        assert.deepStrictEqual(a.notes![0].edits, []);
+      }
+    }
+  });
+
+  it('does not report twice what a format finder reports', () => {
+    const text = 'image: k8s.gcr.io/pause:3.2\netcd:\n  repository: k8s.gcr.io/etcd\n  tag: 3.5.0\n';
+    const a = analyzeText(text, 'values.yaml', ruleSet);
+    assert.deepStrictEqual(a.mentions.map((m) => m.text), ['k8s.gcr.io/pause:3.2', 'k8s.gcr.io/etcd']);
+    assert.ok(a.mentions.every((m) => !m.kind.startsWith('content')), 'the YAML finder owns both');
+  });
+
+  it('rules files and VS Code settings are not scanned for their own `from` names', () => {
+    const rules = 'rules:\n  - id: X\n    from: quay.io/coreos/prometheus-operator\n    to: quay.io/prometheus-operator/prometheus-operator\n  - from: k8s.gcr.io\n';
+    const settings = '{ "registryMigrator.rules": [{ "from": "quay.io/coreos/prometheus-operator", "to": "x" }] }\n';
+    assert.deepStrictEqual(analyzeText(rules, 'repo/.registry-migrations.yaml', ruleSet).mentions, []);
+    assert.deepStrictEqual(analyzeText(settings, 'repo/.vscode/settings.json', ruleSet).mentions, []);
+    assert.strictEqual(analyzeText(settings, 'repo/other.json', ruleSet).findings.length, 1, 'the same text elsewhere is found');
+  });
+
+  it('a user rule with its own registry is found in any file', () => {
+    const { ruleSet: rs } = loadRuleSet({ rulesFile: { path: 'r.yaml', text: 'rules:\n  - id: ACME\n    from: registry.acme.example/team\n    to: ghcr.io/acme\n' } });
+    const a = analyzeText('base = "registry.acme.example/team/base:1"\n', 'build.gradle', rs);
+    assert.deepStrictEqual(a.findings.map((f) => f.replacement), ['ghcr.io/acme/base:1']);
+  });
+
+  // Realistic density: a reference every kilobyte or so. Dense inputs are the bench's job.
+  const bounded = [
+    { name: 'a 5 MB one-line minified JSON', build: () => '{"a":[' + ('{"name":"x","url":"https://k8s.gcr.io/v2","v":"' + 'abcdefgh'.repeat(120) + '"},{"image":"k8s.gcr.io/x:1"},').repeat(5_000) + '1]}' },
+    { name: 'a 100,000-line TOML', build: () => Array.from({ length: 100_000 }, (_, i) => (i % 100 === 0 ? `image${i} = "k8s.gcr.io/img${i % 50}:v${i}"` : `key${i} = "value ${i} for k8s.gcr.io"`)).join('\n') },
+    { name: '5 MB of one host name repeated without separators', build: () => 'k8s.gcr.io'.repeat(500_000) },
+    { name: 'mixed CRLF and lone CR, 5 MB', build: () => ('a = "k8s.gcr.io/a:1"\r\n' + 'b = "x"\r'.repeat(100)).repeat(6_000) },
+  ];
+  itRunsWithin(5000, bounded, (text) => {
+    const a = analyzeText(text, 'big.toml', ruleSet, { maxBytes: 64 * 1024 * 1024 });
+    assertSpansMatch(text, a.mentions);
+  });
+
+  it('a UTF-16 text (as the editor decodes it) has exact spans', () => {
+    const text = '\ufeffsandbox_image = "k8s.gcr.io/pause:3.6"\r\n'.slice(1);
+    const a = analyzeText(text, 'config.toml', ruleSet);
+    assert.deepStrictEqual(a.findings.map((f) => f.replacement), ['registry.k8s.io/pause:3.6']);
+  });
+});
