@@ -1,8 +1,8 @@
 import type { FileAnalysis } from '../core/analyze';
 import type { MentionRecord } from '../core/report/mentionRecords';
 import type { RuleSet } from '../core/rules/migrationRule';
-import type { ScanMode, SkipKind } from '../scanPool/scanOneFile';
-import { ScanPool } from '../scanPool/scanPool';
+import type { ScanJob, ScanMode, SkipKind } from '../scanPool/scanOneFile';
+import { type LiveJobs, ScanPool } from '../scanPool/scanPool';
 import type { WalkedFile } from './walkFiles';
 
 export interface ScannedFile {
@@ -49,11 +49,25 @@ export interface ScanOutcome {
  * results back in walk order, so text, JSON and SARIF output never depend on timing.
  * `pool` lets the caller start the threads before walking, so their start-up overlaps it.
  */
-export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, options: ScanOptions, pool?: ScanPool): Promise<ScanOutcome> {
+export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, options: ScanOptions, pool?: ScanPool, live?: LiveJobs): Promise<ScanOutcome> {
   const own = pool ?? new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all, threads: options.threads });
-  const jobs = files.map((f) => ({ abs: f.abs, rel: f.rel, ruleSet: 0, maxBytes: options.maxBytes }));
+  const jobs: ScanJob[] = [];
+  const sync = () => {
+    for (let i = jobs.length; i < files.length; i++) jobs.push({ abs: files[i].abs, rel: files[i].rel, ruleSet: 0, maxBytes: options.maxBytes });
+  };
+  sync();
+  // A walk still going on: its files become jobs as they come (see ScanPool.run).
+  const liveJobs: LiveJobs | undefined = live && { done: false };
+  if (live && liveJobs) {
+    live.onMore = () => {
+      sync();
+      liveJobs.done = live.done;
+      liveJobs.onMore?.();
+    };
+    if (live.done) liveJobs.done = true;
+  }
   type Slot = ScannedFile | MentionRecord[] | SkippedFile | null;
-  const byIndex: (Slot | undefined)[] = new Array(files.length);
+  const byIndex: (Slot | undefined)[] = [];
   const out: ScanOutcome = { scanned: [], records: [], skipped: [] };
   const take = (x: Slot) => {
     if (x === null) return;
@@ -71,11 +85,11 @@ export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, 
       else if (r.records) byIndex[i] = r.records;
       else if (r.analysis && r.text !== undefined) byIndex[i] = { file: files[i], text: r.text, bom: r.bom ?? false, analysis: relink(r.analysis, ruleSet) };
       else byIndex[i] = null;
-      while (taken < files.length && byIndex[taken] !== undefined) {
+      while (byIndex[taken] !== undefined) {
         take(byIndex[taken]!);
         byIndex[taken++] = null;
       }
-    });
+    }, undefined, liveJobs);
   } finally {
     if (!pool) await own.dispose();
   }

@@ -15,6 +15,25 @@ export interface WalkResult {
   missing: string[];
   /** Files and folders left out by a .gitignore (a folder counts once; its files are not listed). */
   ignored: string[];
+  /** Files left out by an exclude glob. */
+  excluded: string[];
+}
+
+export interface WalkProgress {
+  /** The array to fill (the scan reads it while the walk goes on). */
+  out?: WalkedFile[];
+  /** Called when files were added to `out`, and once at the end. */
+  onFiles?: () => void;
+  /** `--exclude` and the rules file's `exclude:`: such files go to `excluded`, not `out`. */
+  exclude?: (rel: string) => boolean;
+}
+
+interface WalkState {
+  files: WalkedFile[];
+  sinceYield: number;
+  onFiles?: () => void;
+  exclude?: (rel: string) => boolean;
+  excluded: string[];
 }
 
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -24,11 +43,22 @@ const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
  * content what it is), without .gitignore'd paths, node_modules and .git. Links are not
  * followed. Ignored paths are reported so the summary can say what was not read.
  */
-export function walkFiles(root: string, targets: string[]): WalkResult {
-  const files: WalkedFile[] = [];
+export async function walkFiles(root: string, targets: string[], progress: WalkProgress = {}): Promise<WalkResult> {
+  const files: WalkedFile[] = progress.out ?? [];
+  const state: WalkState = { files, sinceYield: 0, onFiles: progress.onFiles, exclude: progress.exclude, excluded: [] };
   const missing: string[] = [];
   const ignored: string[] = [];
   const rootLayers = loadAncestorIgnores(root);
+  // Every target is checked before any is walked: a scan streaming its output must not have
+  // printed half of it when a later target turns out to be a typo.
+  for (const target of targets) {
+    try {
+      fs.lstatSync(path.resolve(root, target));
+    } catch {
+      missing.push(target);
+    }
+  }
+  if (missing.length) return { files, missing, ignored, excluded: state.excluded };
   for (const target of targets.length ? targets : [root]) {
     const abs = path.resolve(root, target);
     let st: fs.Stats;
@@ -40,14 +70,16 @@ export function walkFiles(root: string, targets: string[]): WalkResult {
     }
     const rel = toRel(root, abs);
     if (st.isFile()) {
-      // A file named explicitly is scanned even when ignored, as linters do.
-      files.push({ abs, rel });
+      // A file named explicitly is scanned even when ignored, as linters do (but not when excluded).
+      if (state.exclude?.(rel)) state.excluded.push(rel);
+      else files.push({ abs, rel });
     } else if (st.isDirectory()) {
       const layers = [...rootLayers];
-      walkDir(root, abs, layers, files, ignored);
+      await walkDir(root, abs, layers, state, ignored);
     }
   }
-  return { files, missing, ignored };
+  progress.onFiles?.();
+  return { files, missing, ignored, excluded: state.excluded };
 }
 
 function toRel(root: string, abs: string): string {
@@ -71,7 +103,8 @@ function readIgnore(file: string): string | undefined {
   }
 }
 
-function walkDir(root: string, dir: string, layers: IgnoreLayer[], out: WalkedFile[], ignored: string[]): void {
+async function walkDir(root: string, dir: string, layers: IgnoreLayer[], state: WalkState, ignored: string[]): Promise<void> {
+  const out = state.files;
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -94,13 +127,25 @@ function walkDir(root: string, dir: string, layers: IgnoreLayer[], out: WalkedFi
         ignored.push(rel + '/');
         continue;
       }
-      walkDir(root, path.join(dir, e.name), own, out, ignored);
+      await walkDir(root, path.join(dir, e.name), own, state, ignored);
     } else if (e.isFile()) {
       if (own.length && isIgnored(own, rel, false)) {
         ignored.push(rel);
         continue;
       }
+      if (state.exclude?.(rel)) {
+        state.excluded.push(rel);
+        continue;
+      }
       out.push({ abs: path.join(dir, e.name), rel });
+      state.sinceYield++;
     }
+  }
+  // Hand what was found to the scan and let its threads' messages in: the walk of a large
+  // tree takes long enough (2 s of readdir under load) that waiting for it idles every worker.
+  if (state.onFiles && state.sinceYield >= 64) {
+    state.sinceYield = 0;
+    state.onFiles();
+    await new Promise((r) => setImmediate(r));
   }
 }

@@ -7,9 +7,9 @@ import type { CliIO } from './io';
 import { UsageError } from './io';
 import type { MentionRecord } from '../core/report/mentionRecords';
 import type { ScanMode } from '../scanPool/scanOneFile';
-import { ScanPool } from '../scanPool/scanPool';
+import { type LiveJobs, ScanPool } from '../scanPool/scanPool';
 import { type ScannedFile, type SkipKind, type SkippedFile, scanFiles } from './scanFiles';
-import { walkFiles } from './walkFiles';
+import { type WalkedFile, walkFiles } from './walkFiles';
 
 export interface WorkspaceScan {
   root: string;
@@ -62,14 +62,27 @@ export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): P
   // Threads start before the walk, so their start-up overlaps it.
   const pool = new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all });
   try {
-    const walked = walkFiles(root, relTargets);
-    if (walked.missing.length) throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
+    // The walk feeds the scan as it goes, so the workers start on the first files at once.
+    const files: WalkedFile[] = [];
+    const live: LiveJobs = { done: false };
     const excluded = globMatcher([...exclude, ...(options.exclude ?? [])]);
-    const files = walked.files.filter((f) => !excluded(f.rel));
-    const { scanned, records, skipped } = await scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool);
-    const fileCount = files.length - skipped.length;
+    const walking = walkFiles(root, relTargets, { out: files, onFiles: () => live.onMore?.(), exclude: excluded });
+    const scanning = scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool, live);
+    let walked: Awaited<typeof walking>;
+    try {
+      walked = await walking;
+    } finally {
+      live.done = true;
+      live.onMore?.();
+    }
+    if (walked.missing.length) {
+      await scanning;
+      throw new UsageError(`no such file or folder: ${walked.missing.join(', ')}`);
+    }
+    const { scanned, records, skipped } = await scanning;
+    const fileCount = walked.files.length - skipped.length;
     for (const rel of walked.ignored) skipped.push({ file: rel, reason: 'ignored by .gitignore', kind: 'ignored' });
-    for (const f of walked.files) if (excluded(f.rel)) skipped.push({ file: f.rel, reason: 'excluded (--exclude or exclude: in the rules file)', kind: 'ignored' });
+    for (const rel of walked.excluded) skipped.push({ file: rel, reason: 'excluded (--exclude or exclude: in the rules file)', kind: 'ignored' });
     return { root, ruleSet, ruleProblems: problems, scanned, records, skipped, fileCount };
   } finally {
     await pool.dispose();

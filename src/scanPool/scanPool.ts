@@ -21,6 +21,15 @@ const BATCH = 32;
 /** Batches queued per worker, so a worker never waits for the main thread. */
 const IN_FLIGHT = 2;
 
+/**
+ * A job list still growing (the walk is going on): the caller pushes onto the array it gave
+ * `run`, calls `onMore` (set by the pool) after pushing, and sets `done` at the end.
+ */
+export interface LiveJobs {
+  done: boolean;
+  onMore?: () => void;
+}
+
 /** What `run` reports for each file, by its index in the job list. */
 export type ResultSink = (index: number, result: FileScanResult) => void;
 
@@ -72,8 +81,11 @@ export class ScanPool {
    * Scans `jobs`, calling `sink` once per file (in any order; the index says which).
    * Resolves when all are done, or soon after `cancelled()` turns true.
    */
-  async run(jobs: readonly ScanJob[], sink: ResultSink, cancelled: () => boolean = () => false): Promise<{ cancelled: boolean }> {
-    if (this.workers.length === 0 || jobs.length < this.minFiles) return this.runHere(jobs, 0, jobs.length, sink, cancelled);
+  async run(jobs: readonly ScanJob[], sink: ResultSink, cancelled: () => boolean = () => false, live: LiveJobs = { done: true }): Promise<{ cancelled: boolean }> {
+    const more = () => new Promise<void>((r) => (live.onMore = () => r()));
+    // A small tree stays on this thread: wait until the walk has shown which it is.
+    while (!live.done && jobs.length < this.minFiles && !cancelled()) await more();
+    if (this.workers.length === 0 || jobs.length < this.minFiles) return this.runHereLive(jobs, 0, sink, cancelled, live, more);
     let next = 0;
     let batchId = 0;
     const pending = new Map<number, { start: number; end: number; worker: Worker }>();
@@ -98,7 +110,8 @@ export class ScanPool {
           return;
         }
         if (next >= jobs.length) {
-          if (pending.size === 0 && local === 0) finish({ cancelled: false });
+          if (!live.done) idle.add(w);
+          else if (pending.size === 0 && local === 0) finish({ cancelled: false });
           return;
         }
         const start = next;
@@ -109,6 +122,14 @@ export class ScanPool {
         w.postMessage({ id, jobs: jobs.slice(start, end) } satisfies BatchMessage);
       };
       const dead = this.dead;
+      /** Workers waiting for the walk to find more files. */
+      const idle = new Set<Worker>();
+      live.onMore = () => {
+        for (const w of [...idle]) {
+          idle.delete(w);
+          feed(w);
+        }
+      };
       /** Runs on this thread in progress, for dead workers' batches. */
       let local = 0;
       const handlers = new Map<Worker, { message: (m: ResultMessage) => void; error: () => void }>();
@@ -129,18 +150,18 @@ export class ScanPool {
         dead.add(w);
         const orphans = [...pending].filter(([, p]) => p.worker === w);
         for (const [id] of orphans) pending.delete(id);
-        const rest = dead.size === this.workers.length && next < jobs.length ? { start: next, end: jobs.length } : undefined;
-        if (rest) next = jobs.length;
+        const rest = dead.size === this.workers.length && (next < jobs.length || !live.done) ? { start: next } : undefined;
+        if (rest) next = Infinity;
         // 'error' and then 'exit' both land here; the second finds nothing left to do.
         if (orphans.length === 0 && !rest) return;
         local++;
         void (async () => {
           for (const [, p] of orphans) await this.runHere(jobs, p.start, p.end, sink, cancelled);
-          if (rest) await this.runHere(jobs, rest.start, rest.end, sink, cancelled);
+          if (rest) await this.runHereLive(jobs, rest.start, sink, cancelled, live, more);
         })()
           .then(() => {
             local--;
-            if (pending.size === 0 && local === 0 && (next >= jobs.length || cancelled())) finish({ cancelled: cancelled() });
+            if (pending.size === 0 && local === 0 && ((live.done && next >= jobs.length) || cancelled())) finish({ cancelled: cancelled() });
           })
           .catch((e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
       };
@@ -156,10 +177,23 @@ export class ScanPool {
       if (dead.size === this.workers.length) {
         // Every worker failed before this run: all of it goes to this thread.
         const start = next;
-        next = jobs.length;
-        this.runHere(jobs, start, jobs.length, sink, cancelled).then(finish, (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
+        next = Infinity;
+        this.runHereLive(jobs, start, sink, cancelled, live, more).then(finish, (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
       } else if (pending.size === 0) finish({ cancelled: cancelled() });
     });
+  }
+
+  /** runHere from `start` to the end of a job list that may still be growing. */
+  private async runHereLive(jobs: readonly ScanJob[], start: number, sink: ResultSink, cancelled: () => boolean, live: LiveJobs, more: () => Promise<void>): Promise<{ cancelled: boolean }> {
+    let i = start;
+    for (;;) {
+      const end = jobs.length;
+      const r = await this.runHere(jobs, i, end, sink, cancelled);
+      if (r.cancelled) return r;
+      i = end;
+      if (live.done && i >= jobs.length) return { cancelled: false };
+      if (i >= jobs.length) await more();
+    }
   }
 
   /**
