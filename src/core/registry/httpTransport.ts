@@ -203,7 +203,8 @@ export class HttpTransport {
           guard.startBody();
           if (req.stream && method === 'GET' && res.statusCode === 200) {
             handedOver = true;
-            return { status: 200, headers: res.headers, body: Buffer.alloc(0), url, stream: this.counted(res.body, guard) };
+            const where = url;
+            return { status: 200, headers: res.headers, body: Buffer.alloc(0), url, stream: this.counted(res.body, guard, (e) => this.transportError(e, host, where, 'body', signal, guard)) };
           }
           let buf: Buffer;
           if (method === 'HEAD') {
@@ -238,8 +239,11 @@ export class HttpTransport {
     }
   }
 
-  /** The body as handed to the caller: counted for the speed check; the guard ends with it. */
-  private counted(body: Readable, guard: RequestGuard): Readable {
+  /**
+   * The body as handed to the caller: counted for the speed check, the guard ending with it,
+   * and a failure while reading it (a reset, a stall) surfacing as a RegistryError.
+   */
+  private counted(body: Readable, guard: RequestGuard, asRegistryError: (e: unknown) => RegistryError): Readable {
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         guard.count(chunk.length);
@@ -247,6 +251,8 @@ export class HttpTransport {
       },
     });
     guard.failed = (e) => counter.destroy(e);
+    // Before pipeline's own handler, so the caller sees the translated error.
+    body.once('error', (e) => counter.destroy(asRegistryError(e)));
     pipeline(body, counter, () => guard.dispose());
     return counter;
   }
