@@ -87,7 +87,7 @@ export function parseImageReference(input: string): ParseReferenceResult {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     if (!DIGEST.test(digest)) return fail('invalid-digest', `invalid digest "${digest}"`);
-    if (digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+    if (digest.startsWith('sha256:') && !/^[a-f0-9]{64}$/.test(digest.slice('sha256:'.length))) {
       return fail('invalid-digest', `a sha256 digest has 64 lowercase hex characters: "${digest}"`);
     }
   }
@@ -162,7 +162,8 @@ export function nameInStyleOf(written: Pick<ImageReference, 'domain' | 'path'>, 
     const official = path.startsWith('library/') && path.indexOf('/', 'library/'.length) === -1;
     return official && !written.path.includes('/') ? path.slice('library/'.length) : path;
   }
-  if (domain === DOCKER_HUB && written.domain !== '' && normalizeDomain(written.domain) === DOCKER_HUB) {
+  // written.domain is not '' here when the new name is on Docker Hub: the branch above returned.
+  if (domain === DOCKER_HUB && normalizeDomain(written.domain) === DOCKER_HUB) {
     return `${written.domain}/${path}`;
   }
   return `${domain}/${path}`;

@@ -86,6 +86,9 @@ describe('image reference grammar at its edges (mutation survivors)', () => {
     assert.strictEqual(style('redis', 'docker.io/bitnami/valkey'), 'bitnami/valkey');
     assert.strictEqual(style('bitnami/redis', 'ghcr.io/x/redis'), 'ghcr.io/x/redis');
     assert.strictEqual(style('ghcr.io/a/b', 'docker.io/library/c'), 'docker.io/library/c');
+    // Off Docker Hub, the alias the old reference was written with must not leak into the new host.
+    assert.strictEqual(style('docker.io/bitnami/redis', 'ghcr.io/x/redis'), 'ghcr.io/x/redis');
+    assert.strictEqual(style('index.docker.io/bitnami/redis', 'quay.io/x/redis'), 'quay.io/x/redis');
   });
 });
 
