@@ -39,10 +39,8 @@ const expected: { file: string; replacements: [string, string][] }[] = [
     ],
   },
   { file: 'deploy/overlays/prod/kustomization.yaml', replacements: [['quay.io/coreos/prometheus-operator', 'quay.io/prometheus-operator/prometheus-operator']] },
+  { file: 'docs/install.md', replacements: [['ghcr.io/googlecloudplatform/spark-operator:v1beta2-1.3.8-3.1.1', 'ghcr.io/kubeflow/spark-operator/controller:v1beta2-1.3.8-3.1.1']] },
 ];
-// docs/install.md's ghcr.io/googlecloudplatform/spark-operator:v1beta2-… is flagged but not
-// rewritten: the new home carries only 2.x tags (the rule's tag knowledge).
-const UNFIXABLE = 'docs/install.md';
 
 async function waitForAsync<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -107,17 +105,17 @@ describe('registryMigrator.migrateWorkspace', function () {
     assert.deepStrictEqual([r.applied, r.mode], [false, 'none']);
     assert.deepStrictEqual(r.edit.entries().map(([u]) => vscode.workspace.asRelativePath(u)).sort(), [...files].sort());
     // A split Helm reference is one reference with two edits.
-    assert.deepStrictEqual([r.files, r.references], [4, 8]);
+    assert.deepStrictEqual([r.files, r.references], [5, 9]);
     assert.deepStrictEqual(r.groups.map((g) => [g.label.split(':')[0], g.references]).sort(), [
       ['BITNAMI-LEGACY', 2],
       ['COREOS-FLANNEL', 1],
       ['COREOS-PROMETHEUS-OPERATOR', 1],
       ['K8S-GCR', 3],
       ['SO-GCR-OP', 1],
+      ['SO-GHCR-GCP', 1],
     ]);
     assert.ok(r.groups.some((g) => g.label === 'K8S-GCR: k8s.gcr.io → registry.k8s.io'), r.groups.map((g) => g.label).join('; '));
     for (const f of files) assert.strictEqual(await readText(wsUri(f)), originals.get(f), `a dry run leaves ${f} alone`);
-    assert.ok(!r.edit.has(wsUri(UNFIXABLE)), `${UNFIXABLE} has no edit`);
   });
 
   it('Preview opens the refactor preview with every change ticked, and clicking Apply migrates every file on disk; no diagnostics on the preview\'s documents', async function () {
@@ -126,9 +124,9 @@ describe('registryMigrator.migrateWorkspace', function () {
     const running = vscode.commands.executeCommand<MigrateResult>('registryMigrator.migrateWorkspace', { mode: 'preview' });
     const panel = '.bulk-edit-panel';
     // 4 file rows and their 9 changes (the split Helm reference is two).
-    await uiCount(`${panel} input.edit-checkbox`, 13);
+    await uiCount(`${panel} input.edit-checkbox`, 15);
     const ticked = (await ui<{ count: number }>('count', { css: `${panel} input.edit-checkbox:checked` })).count;
-    assert.strictEqual(ticked, 13, `every row of the preview starts ticked (${ticked} of 13)`);
+    assert.strictEqual(ticked, 15, `every row of the preview starts ticked (${ticked} of 15)`);
     // "Group Changes By Type" (the preview's toolbar) shows one group per rule, by its label.
     await vscode.commands.executeCommand('refactorPreview.groupByType');
     await ui('waitFor', { css: `${panel} .monaco-list-row`, text: 'K8S-GCR: k8s.gcr.io → registry.k8s.io' });
@@ -146,7 +144,7 @@ describe('registryMigrator.migrateWorkspace', function () {
 
     await ui('click', { css: panel, role: 'button', name: 'Apply' });
     const r = await running;
-    assert.deepStrictEqual([r.mode, r.applied, r.appliedReferences, r.appliedFiles], ['preview', true, 8, 4]);
+    assert.deepStrictEqual([r.mode, r.applied, r.appliedReferences, r.appliedFiles], ['preview', true, 9, 5]);
     await ui('click', { css: '.notifications-toasts', role: 'button', name: 'Save All' });
     for (const file of files) await waitFor(`${file} saved migrated`, () => (onDisk(file) === migrated(file) ? true : undefined), 10000);
     for (const file of files) await diagnosticsCount(wsUri(file), file === 'Dockerfile' ? 1 : 0);
@@ -160,15 +158,15 @@ describe('registryMigrator.migrateWorkspace', function () {
     const panel = '.bulk-edit-panel';
     await ui('waitFor', { css: `${panel} input.edit-checkbox` });
     await vscode.commands.executeCommand('refactorPreview.groupByFile').then(undefined, () => undefined);
-    await uiCount(`${panel} input.edit-checkbox`, 13).catch(async (e: Error) => {
+    await uiCount(`${panel} input.edit-checkbox`, 15).catch(async (e: Error) => {
       await screenshot('migrate-untick.png', 'Apply');
       throw e;
     });
     await ui('click', { css: `${panel} .monaco-list-row`, text: 'kustomization.yaml', inner: 'input.edit-checkbox' });
-    await uiCount(`${panel} input.edit-checkbox:checked`, 11); // the file row and its one change
+    await uiCount(`${panel} input.edit-checkbox:checked`, 13); // the file row and its one change
     await ui('click', { css: panel, role: 'button', name: 'Apply' });
     const r = await running;
-    assert.deepStrictEqual([r.appliedReferences, r.appliedFiles], [7, 3]);
+    assert.deepStrictEqual([r.appliedReferences, r.appliedFiles], [8, 4]);
     await vscode.workspace.saveAll(false);
     for (const file of files) assert.strictEqual(onDisk(file), file.endsWith('kustomization.yaml') ? originals.get(file) : migrated(file), file);
   });
@@ -176,7 +174,7 @@ describe('registryMigrator.migrateWorkspace', function () {
   it('registryMigrator.migratePreview "never" applies every change at once, no preview', async () => {
     await setSetting('registryMigrator', 'migratePreview', 'never');
     const r = await vscode.commands.executeCommand<MigrateResult>('registryMigrator.migrateWorkspace');
-    assert.deepStrictEqual([r.mode, r.applied, r.appliedReferences, r.appliedFiles], ['apply', true, 8, 4]);
+    assert.deepStrictEqual([r.mode, r.applied, r.appliedReferences, r.appliedFiles], ['apply', true, 9, 5]);
     for (const file of files) assert.strictEqual((await vscode.workspace.openTextDocument(wsUri(file))).getText(), migrated(file), file);
     await vscode.workspace.saveAll(false);
     for (const file of files) assert.strictEqual(onDisk(file), migrated(file), `${file} on disk`);

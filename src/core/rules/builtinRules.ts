@@ -1,20 +1,17 @@
-import type { MigrationRule, TagPolicy } from './migrationRule';
+import type { MigrationRule } from './migrationRule';
 
 type BuiltinRule = Omit<MigrationRule, 'origin' | 'enabled'>;
 
 const SPARK_TARGET = 'ghcr.io/kubeflow/spark-operator/controller';
 
 /**
- * The controller repository carries the 2.x releases. The `v1beta2-<operator>-<spark>` tags
- * of the GoogleCloudPlatform era were not carried over: users who pointed the chart at
- * ghcr.io/kubeflow/spark-operator with `v1beta2-1.3.3-3.1.1` got "not found" (#1991), and
- * chart 1.2.x named tags that the new homes never had (#2004, #2034).
+ * Not a tag policy: whether the controller repository carries the `v1beta2-<operator>-<spark>`
+ * tags of the GoogleCloudPlatform era is not documented anywhere we could cite. Users who
+ * pointed the chart at the intermediate ghcr.io/kubeflow/spark-operator with
+ * `v1beta2-1.3.3-3.1.1` got "not found" (#1991), and chart 1.2.x named tags that the homes
+ * never had (#2004, #2034), so these references are rewritten like any other, and
+ * `fix --verify` (or the editor's verifyReferences) is what proves each tag is there.
  */
-const SPARK_TAGS: TagPolicy = {
-  range: '>=2.0.0',
-  message: 'the v1beta2-… tags of the GoogleCloudPlatform era were not published there; pick a 2.x tag by hand (and upgrade the CRDs with the chart)',
-  source: 'https://github.com/kubeflow/spark-operator/issues/1991',
-};
 
 /**
  * The moves we know, with their sources (see ../shared/registry-notes.md for the history).
@@ -31,7 +28,6 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2022-02',
     source: 'https://github.com/kubeflow/spark-operator/pull/1454',
     severity: 'warning',
-    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GHCR-GCP',
@@ -42,7 +38,6 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2024-04',
     source: 'https://github.com/kubeflow/spark-operator/pull/1956',
     severity: 'warning',
-    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GHCR-SPARK-ON-K8S',
@@ -53,7 +48,6 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2024-04',
     source: 'https://github.com/kubeflow/spark-operator/issues/1930',
     severity: 'warning',
-    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GHCR-KUBEFLOW',
@@ -64,7 +58,6 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2025-03',
     source: 'https://github.com/kubeflow/spark-operator/pull/2483',
     severity: 'warning',
-    tags: SPARK_TAGS,
   },
   {
     id: 'SO-DOCKERIO',
@@ -75,7 +68,6 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     since: '2025-03',
     source: 'https://github.com/kubeflow/spark-operator/pull/2483',
     severity: 'warning',
-    tags: SPARK_TAGS,
   },
   {
     id: 'SO-GCR-SPARK',
