@@ -1,8 +1,7 @@
 import { type CopyEndpoints, type CopyImageOptions, type CopyStats, CopySession, emptyCopyStats } from './copyImage';
-import { OCI_INDEX } from './mediaTypes';
 import { type ManifestDescriptor, formatRepository } from './registryClient';
 import type { RegistryError } from './registryError';
-import { manifestPath, referrersPath } from './registryPaths';
+import { copyReferrersApi } from './referrersApi';
 import { sortTags } from './sortTags';
 import { type TagSelection, tagPredicate } from './tagSelection';
 
@@ -241,7 +240,7 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
     tagsTotal += followers.length;
     await pool(followers, concurrency, (t) => copyTag(t, subjects.has(subjectOf(t)) ? subjectOf(t) : undefined));
     const api = await copyReferrersApi(session, [...subjects], concurrency, atDestination);
-    summary.referrers = api.count;
+    summary.referrers = [...api.bySubject.values()].reduce((n, refs) => n + refs.length, 0);
     if (api.errors.length) summary.referrerErrors = api.errors;
   }
 
@@ -282,52 +281,3 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
   return { results: ordered, summary };
 }
 
-/**
- * Referrers through the API (`GET /v2/<name>/referrers/<digest>`, OCI distribution 1.1).
- * A 404 means the source has no such API (distribution 2.8.2): then the tag schema above
- * is all there is, and this stops asking. Each referrer is copied by digest; when the
- * destination has no referrers API either, the source's list is written as the fallback
- * `sha256-<hex>` tag there, unless that tag already exists (it is never clobbered).
- * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers
- */
-async function copyReferrersApi(session: CopySession, subjects: string[], concurrency: number, atDestination: Set<string>): Promise<{ count: number; errors: string[] }> {
-  const { source, destination, from, to } = session.endpoints;
-  const signal = session.options.signal;
-  let supported = true;
-  let count = 0;
-  const errors: string[] = [];
-  await pool(subjects, concurrency, async (digest) => {
-    if (!supported) return;
-    try {
-      const res = await source.request(from, { method: 'GET', url: referrersPath(from, digest), headers: { accept: OCI_INDEX }, signal });
-      if (res.status === 404 || res.status === 400 || res.status === 405) {
-        supported = false;
-        return;
-      }
-      if (res.status !== 200) return;
-      let list: { manifests?: { digest?: unknown }[] };
-      try {
-        list = JSON.parse(res.body.toString('utf8')) as typeof list;
-      } catch {
-        return;
-      }
-      const refs = (Array.isArray(list.manifests) ? list.manifests : []).map((m) => m?.digest).filter((d): d is string => typeof d === 'string' && /^sha256:[a-f0-9]{64}$/.test(d));
-      if (!refs.length) return;
-      for (const r of refs) await session.ensureManifest(r);
-      count += refs.length;
-      if (session.options.dryRun) return;
-      const fallbackTag = digest.replace(':', '-');
-      if (atDestination.has(fallbackTag)) return;
-      const probe = await destination.request(to, { method: 'GET', url: referrersPath(to, digest), headers: { accept: OCI_INDEX }, signal });
-      if (probe.status === 200) return;
-      const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: list.manifests }));
-      const put = await destination.request(to, { method: 'PUT', url: manifestPath(to, fallbackTag), actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
-      if (put.status !== 201) throw destination.statusError(put, `referrers of ${digest}: push ${formatRepository(to)}:${fallbackTag}`);
-    } catch (e) {
-      if (!(e instanceof Error) || e.name !== 'RegistryError') throw e;
-      // A referrer that fails is not the image: the image's own result stands, the summary says what failed.
-      errors.push(`referrers of ${digest}: ${e.message}`);
-    }
-  });
-  return { count, errors };
-}

@@ -4,7 +4,7 @@ import { type RegistryClient, type Repository, formatRepository } from '../regis
 import type { RegistryError } from '../registry/registryError';
 import { sortTags } from '../registry/sortTags';
 import type { HostRateStats } from './rateLimit';
-import { syncReferrersApi } from './referrersApi';
+import { copyReferrersApi } from '../registry/referrersApi';
 import type { SyncConfig, SyncPair } from './syncConfig';
 import { REFERRER_TAG, configFingerprint, referrerSubject, selectShard, tagWanted } from './syncPlan';
 import { type PairReport, type SyncReport, type SyncTagResult, summarizePair, totalsOf } from './syncReport';
@@ -227,7 +227,7 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
     }
     const apiSubjects = config.defaults.recheckReferrers ? [...subjects.keys()] : [...copiedSubjects];
     if (!check && apiSubjects.length) {
-      const api = await syncReferrersApi(session, apiSubjects, concurrency, atNew);
+      const api = await copyReferrersApi(session, apiSubjects, concurrency, atNew);
       for (const [digest, refs] of api.bySubject) {
         apiCount += refs.length;
         const owner = results.get(subjects.get(digest) ?? '');

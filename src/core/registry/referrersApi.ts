@@ -1,7 +1,8 @@
-import type { CopySession } from '../registry/copyImage';
-import { OCI_INDEX } from '../registry/mediaTypes';
-import { formatRepository } from '../registry/registryClient';
-import type { RegistryError } from '../registry/registryError';
+import type { CopySession } from './copyImage';
+import { OCI_INDEX } from './mediaTypes';
+import { formatRepository } from './registryClient';
+import type { RegistryError } from './registryError';
+import { manifestPath, referrersPath } from './registryPaths';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
@@ -14,9 +15,8 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
  * there is. When the destination has no API either, the source's list goes to the fallback
  * `sha256-<hex>` tag there, unless that tag exists (it is never clobbered).
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers
- * (copyRepository's private copyReferrersApi does the same for `copy`, without the per-subject answer.)
  */
-export async function syncReferrersApi(session: CopySession, subjects: string[], concurrency: number, tagsAtDestination: Set<string>): Promise<{ bySubject: Map<string, string[]>; errors: string[] }> {
+export async function copyReferrersApi(session: CopySession, subjects: string[], concurrency: number, tagsAtDestination: Set<string>): Promise<{ bySubject: Map<string, string[]>; errors: string[] }> {
   const { source, destination, from, to } = session.endpoints;
   const signal = session.options.signal;
   const bySubject = new Map<string, string[]>();
@@ -25,7 +25,7 @@ export async function syncReferrersApi(session: CopySession, subjects: string[],
   let next = 0;
   const one = async (digest: string) => {
     try {
-      const res = await source.request(from, { method: 'GET', url: `/v2/${from.path}/referrers/${digest}`, headers: { accept: OCI_INDEX }, signal });
+      const res = await source.request(from, { method: 'GET', url: referrersPath(from, digest), headers: { accept: OCI_INDEX }, signal });
       if (res.status === 404 || res.status === 400 || res.status === 405) {
         supported = false;
         return;
@@ -44,13 +44,14 @@ export async function syncReferrersApi(session: CopySession, subjects: string[],
       if (session.options.dryRun) return;
       const fallbackTag = digest.replace(':', '-');
       if (tagsAtDestination.has(fallbackTag)) return;
-      const probe = await destination.request(to, { method: 'GET', url: `/v2/${to.path}/referrers/${digest}`, headers: { accept: OCI_INDEX }, signal });
+      const probe = await destination.request(to, { method: 'GET', url: referrersPath(to, digest), headers: { accept: OCI_INDEX }, signal });
       if (probe.status === 200) return;
       const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: list.manifests }));
-      const put = await destination.request(to, { method: 'PUT', url: `/v2/${to.path}/manifests/${fallbackTag}`, actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
+      const put = await destination.request(to, { method: 'PUT', url: manifestPath(to, fallbackTag), actions: ['pull', 'push'], body: index, headers: { 'content-type': OCI_INDEX }, signal });
       if (put.status !== 201) throw destination.statusError(put, `referrers of ${digest}: push ${formatRepository(to)}:${fallbackTag}`);
     } catch (e) {
       if (!(e instanceof Error) || e.name !== 'RegistryError') throw e;
+      // A referrer that fails is not the image: the image's own result stands, the summary says what failed.
       errors.push(`referrers of ${digest}: ${(e as RegistryError).message}`);
     }
   };
