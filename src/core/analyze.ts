@@ -145,7 +145,15 @@ function guardSharedFields(mentions: readonly ImageMention[], findings: Finding[
   // A number, not a `${start}-${end}` string per part (this runs for every mention); exact
   // while offsets stay below 2^26, which a file over 64 MB leaves to the string.
   const key = (s: Span) => (s.end < 0x4000000 ? s.start * 0x4000000 + s.end : `${s.start}-${s.end}`);
-  for (const m of mentions) for (const p of m.parts ?? []) users.set(key(p.span), (users.get(key(p.span)) ?? 0) + 1);
+  // Only a split finding can touch a shared field: most files have none, so no map.
+  if (!findings.some((f) => f.mention.parts)) return;
+  for (const m of mentions) {
+    if (!m.parts) continue;
+    for (const p of m.parts) {
+      const k = key(p.span);
+      users.set(k, (users.get(k) ?? 0) + 1);
+    }
+  }
   for (const f of findings) {
     const shared = f.mention.parts?.filter((p) => (users.get(key(p.span)) ?? 0) > 1) ?? [];
     const touched = shared.filter((p) => f.edits.some((e) => e.span.start === p.span.start && e.span.end === p.span.end));

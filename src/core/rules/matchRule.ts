@@ -114,6 +114,20 @@ export class RuleMatcher {
 
   /** Resolves `name` (normalized, `domain/path`) through every chained rule. */
   match(name: string): RuleMatch | undefined {
+    // A chart names the same repositories again and again (and so do the files of a
+    // tree): each distinct name runs the host's regexes once. The results are read-only to
+    // callers; the cache is bounded so a hostile tree cannot grow it without end.
+    const hit = this.cache.get(name);
+    if (hit !== undefined) return hit ?? undefined;
+    const m = this.resolve(name);
+    if (this.cache.size >= MATCH_CACHE_SIZE) this.cache.clear();
+    this.cache.set(name, m ?? null);
+    return m;
+  }
+
+  private readonly cache = new Map<string, RuleMatch | null>();
+
+  private resolve(name: string): RuleMatch | undefined {
     const first = this.best(name, new Set());
     if (!first) return undefined;
     const chain: MigrationRule[] = [first.c.rule];
@@ -134,6 +148,8 @@ export class RuleMatcher {
     return { rule: first.c.rule, newName: current, chain };
   }
 }
+
+const MATCH_CACHE_SIZE = 10000;
 
 function apply(rule: MigrationRule, m: RegExpExecArray): string | null {
   if (!rule.to) return null;

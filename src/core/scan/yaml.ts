@@ -188,7 +188,8 @@ class YamlFinder {
       if (value?.t === 'scalar' && /image$/i.test(name.text)) this.push(this.scalarMention(value, 'k8s-env-image', false));
       else if (value?.t === 'scalar' && name.text === 'bundle') this.push(withArtifact(this.scalarMention(value, 'tekton-bundle', true), 'tekton-bundle'));
     }
-    this.envPairs(vars);
+    // envPairs only reports a group with a *REGISTRY variable: most env lists have none.
+    if (vars.some((v) => v.key.endsWith('REGISTRY'))) this.envPairs(vars);
   }
 
   /**

@@ -67,7 +67,18 @@ interface Pending {
   col: number;
   /** A map value may be a sequence at the key's own column (`key:\n- a`). */
   allowEqual: boolean;
-  set: (n: YNode) => void;
+  set: Slot;
+}
+
+/**
+ * Where a parsed value goes: a mapping entry (the common case, no closure per key) or a
+ * setter for a sequence item.
+ */
+type Slot = YEntry | ((n: YNode) => void);
+
+function assign(slot: Slot, n: YNode): void {
+  if (typeof slot === 'function') slot(n);
+  else slot.value = n;
 }
 
 class TreeBuilder {
@@ -75,7 +86,13 @@ class TreeBuilder {
   private doc: YDocument = { roots: [] };
   private frames: Frame[] = [];
   private pending: Pending | undefined;
-  private lastPlain: { node: YScalar; col: number } | undefined;
+  /** The last plain scalar and its key's column (two fields: no object per plain value). */
+  private lastPlain: YScalar | undefined;
+  private lastPlainCol = 0;
+  /** parseKey's result (fields, not an object per line). */
+  private keyText = '';
+  private keyStart = 0;
+  private keyAfter = 0;
   private block: { node: YScalar; col: number } | undefined;
   /** Set by a construct that spans lines: the offset where the next line starts. */
   private resume = -1;
@@ -152,10 +169,10 @@ class TreeBuilder {
     if (this.lastPlain) {
       const lp = this.lastPlain;
       this.lastPlain = undefined;
-      if (col > lp.col) {
+      if (col > this.lastPlainCol) {
         // A more indented line continues a plain scalar: its value is folded, so the
         // source no longer equals the value.
-        lp.node.exact = false;
+        lp.exact = false;
         this.lastPlain = lp;
         return;
       }
@@ -171,7 +188,7 @@ class TreeBuilder {
   /** The content of a line (or of a sequence item's rest) starting at `p`, column `col`. */
   private content(p: number, col: number, le: number): void {
     const dash = this.isDash(p, le);
-    const key = dash ? undefined : this.parseKey(p, le);
+    const key = !dash && this.parseKey(p, le);
     if (!dash && !key) {
       // `image:\n  gcr.io/a/b:1`: a value on the line after its key. Anything else (a
       // template line, a stray scalar) has nothing to hang on.
@@ -189,7 +206,7 @@ class TreeBuilder {
       this.pending = undefined;
       if (col > pd.col || (col === pd.col && dash && pd.allowEqual)) {
         const node: YMap | YSeq = dash ? { t: 'seq', items: [] } : { t: 'map', entries: [] };
-        pd.set(node);
+        assign(pd.set, node);
         this.frames.push({ col, node });
       }
     }
@@ -207,9 +224,9 @@ class TreeBuilder {
 
     if (key) {
       const map = top.node as YMap;
-      const entry: YEntry = { key: key.key, keyStart: key.keyStart, value: undefined };
+      const entry: YEntry = { key: this.keyText, keyStart: this.keyStart, value: undefined };
       map.entries.push(entry);
-      this.value(key.after, le, col, true, (n) => (entry.value = n));
+      this.value(this.keyAfter, le, col, true, entry);
       return;
     }
 
@@ -237,32 +254,41 @@ class TreeBuilder {
     this.value(q, le, col, false, set);
   }
 
-  /** `key:` at `p`, plain or quoted, followed by a space or the end of the line. */
-  private parseKey(p: number, le: number): { key: string; keyStart: number; after: number } | undefined {
+  /**
+   * `key:` at `p`, plain or quoted, followed by a space or the end of the line. When true,
+   * the key is in keyText/keyStart/keyAfter.
+   */
+  private parseKey(p: number, le: number): boolean {
     const s = this.s;
     const c = s.charCodeAt(p);
     if (c === 34 || c === 39) {
       const close = s.indexOf(String.fromCharCode(c), p + 1);
-      if (close === -1 || close >= le) return undefined;
+      if (close === -1 || close >= le) return false;
       let j = close + 1;
       while (j < le && s.charCodeAt(j) === 32) j++;
-      if (s.charCodeAt(j) !== 58 || (j + 1 < le && s.charCodeAt(j + 1) !== 32 && s.charCodeAt(j + 1) !== 9)) return undefined;
-      return { key: s.slice(p + 1, close), keyStart: p + 1, after: j + 1 };
+      if (s.charCodeAt(j) !== 58 || (j + 1 < le && s.charCodeAt(j + 1) !== 32 && s.charCodeAt(j + 1) !== 9)) return false;
+      this.keyText = s.slice(p + 1, close);
+      this.keyStart = p + 1;
+      this.keyAfter = j + 1;
+      return true;
     }
     // Indicators cannot start a plain key: https://yaml.org/spec/1.2.2/#plain-style
-    if ('?:,[]{}#&*!|>%@`'.includes(s[p])) return undefined;
+    if ('?:,[]{}#&*!|>%@`'.includes(s[p])) return false;
     for (let j = p; j < le; j++) {
       const ch = s.charCodeAt(j);
       if (ch === 58 && (j + 1 === le || s.charCodeAt(j + 1) === 32 || s.charCodeAt(j + 1) === 9)) {
-        return { key: s.slice(p, j).trimEnd(), keyStart: p, after: j + 1 };
+        this.keyText = s.slice(p, j).trimEnd();
+        this.keyStart = p;
+        this.keyAfter = j + 1;
+        return true;
       }
-      if (ch === 35 && j > p && (s.charCodeAt(j - 1) === 32 || s.charCodeAt(j - 1) === 9)) return undefined;
+      if (ch === 35 && j > p && (s.charCodeAt(j - 1) === 32 || s.charCodeAt(j - 1) === 9)) return false;
     }
-    return undefined;
+    return false;
   }
 
   /** A node's value starting at or after `q`; `col` is the column of its key or dash. */
-  private value(q: number, le: number, col: number, allowEqual: boolean, set: (n: YNode) => void): void {
+  private value(q: number, le: number, col: number, allowEqual: boolean, set: Slot): void {
     const s = this.s;
     for (;;) {
       while (q < le && (s.charCodeAt(q) === 32 || s.charCodeAt(q) === 9)) q++;
@@ -279,12 +305,12 @@ class TreeBuilder {
     }
     const c = s[q];
     if (c === '*') {
-      set({ t: 'scalar', start: q, end: le, text: s.slice(q, le), exact: false, style: 'alias' });
+      assign(set, { t: 'scalar', start: q, end: le, text: s.slice(q, le), exact: false, style: 'alias' });
       return;
     }
     if (c === '|' || c === '>') {
       const node: YScalar = { t: 'scalar', start: -1, end: -1, text: '', exact: false, style: 'block', folded: c === '>' };
-      set(node);
+      assign(set, node);
       this.block = { node, col };
       return;
     }
@@ -300,7 +326,7 @@ class TreeBuilder {
     this.plain(q, le, col, set);
   }
 
-  private plain(q: number, le: number, col: number, set: (n: YNode) => void): void {
+  private plain(q: number, le: number, col: number, set: Slot): void {
     const s = this.s;
     let end = le;
     for (let j = q + 1; j < le; j++) {
@@ -311,8 +337,9 @@ class TreeBuilder {
     }
     while (end > q && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end--;
     const node: YScalar = { t: 'scalar', start: q, end, text: s.slice(q, end), exact: true, style: 'plain' };
-    set(node);
-    this.lastPlain = { node, col };
+    assign(set, node);
+    this.lastPlain = node;
+    this.lastPlainCol = col;
   }
 
   /**
@@ -328,7 +355,7 @@ class TreeBuilder {
     return k - (nl + 1) <= col && k < s.length && s[k] !== '\n' && s[k] !== '\r' && s[k] !== '#';
   }
 
-  private quoted(q: number, le: number, col: number, quote: string, set: (n: YNode) => void): void {
+  private quoted(q: number, le: number, col: number, quote: string, set: Slot): void {
     const s = this.s;
     const limit = Math.min(s.length, q + MAX_QUOTED);
     let j = q + 1;
@@ -357,14 +384,14 @@ class TreeBuilder {
         // `"{{ include "x" . }}"`: template quotes nest, so read the line as template text.
         const node: YScalar = { t: 'scalar', start: q, end: le, text: s.slice(q, le).trimEnd(), exact: true, style: 'plain' };
         node.end = q + node.text.length;
-        set(node);
+        assign(set, node);
         return;
       }
-      set({ t: 'scalar', start: q + 1, end: j, text: s.slice(q + 1, j), exact: !escaped, style: quote === '"' ? 'double' : 'single' });
+      assign(set, { t: 'scalar', start: q + 1, end: j, text: s.slice(q + 1, j), exact: !escaped, style: quote === '"' ? 'double' : 'single' });
       return;
     }
     // Spans lines: the value is folded, never equal to the source.
-    set({ t: 'scalar', start: q + 1, end: j, text: s.slice(q + 1, j), exact: false, style: quote === '"' ? 'double' : 'single' });
+    assign(set, { t: 'scalar', start: q + 1, end: j, text: s.slice(q + 1, j), exact: false, style: quote === '"' ? 'double' : 'single' });
     this.resumeAfterLineOf(j);
   }
 
@@ -379,7 +406,7 @@ class TreeBuilder {
     return end > p && this.s.charCodeAt(end - 1) === 13 ? end - 1 : end;
   }
 
-  private flow(q: number, col: number, set: (n: YNode) => void): void {
+  private flow(q: number, col: number, set: Slot): void {
     const s = this.s;
     const limit = Math.min(s.length, q + MAX_FLOW);
     let depth = 0;
@@ -420,7 +447,7 @@ class TreeBuilder {
       return;
     }
     const node = convertFlow(s.slice(q, j + 1), q);
-    if (node) set(node);
+    if (node) assign(set, node);
     if (s.lastIndexOf('\n', j) >= q) this.resumeAfterLineOf(j);
   }
 }
