@@ -4,6 +4,7 @@ import type { RegistryError } from './registryError';
 import { copyReferrersApi } from './referrersApi';
 import { sortTags } from './sortTags';
 import { type TagSelection, tagPredicate } from './tagSelection';
+import { runPool } from '../runPool';
 
 /**
  * What happened to one tag.
@@ -112,12 +113,6 @@ function cause(e: RegistryError): { code: string; message: string } {
   return { code: e.code, message: e.message };
 }
 
-async function pool<T>(items: T[], n: number, f: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
-    while (next < items.length) await f(items[next++]);
-  }));
-}
 
 /**
  * Copies the tags of `from` that `to` lacks, digest for digest, and proves it: each copied
@@ -231,14 +226,14 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
   tagsTotal = chosen.length;
   progress();
   const concurrency = opts.concurrency ?? 8;
-  await pool(chosen, concurrency, (t) => copyTag(t));
+  await runPool(chosen, concurrency, (t) => copyTag(t));
 
   if (copyReferrers) {
     // Tag schema: `sha256-<hex>` tags whose subject was chosen (or that match --tags themselves).
     const subjectOf = (t: string) => `sha256:${REFERRER_TAG.exec(t)![1]}`;
     const followers = referrerTags.filter((t) => subjects.has(subjectOf(t)) || wanted(t));
     tagsTotal += followers.length;
-    await pool(followers, concurrency, (t) => copyTag(t, subjects.has(subjectOf(t)) ? subjectOf(t) : undefined));
+    await runPool(followers, concurrency, (t) => copyTag(t, subjects.has(subjectOf(t)) ? subjectOf(t) : undefined));
     const api = await copyReferrersApi(session, [...subjects], concurrency, atDestination);
     summary.referrers = [...api.bySubject.values()].reduce((n, refs) => n + refs.length, 0);
     if (api.errors.length) summary.referrerErrors = api.errors;
@@ -248,7 +243,7 @@ export async function copyRepository(endpoints: CopyEndpoints, opts: CopyReposit
   phase = 'verifying';
   progress();
   const ordered = [...results.values()];
-  await pool(ordered, concurrency, async (r) => {
+  await runPool(ordered, concurrency, async (r) => {
     summary.verify.total++;
     if (dryRun) {
       // Nothing was written: the state is what the plan saw.

@@ -3,6 +3,7 @@ import { type ManifestDescriptor, type PlatformManifest, type RegistryClient, ty
 import type { RegistryError, Result } from './registryError';
 import { sortTags } from './sortTags';
 import { type TagSelection, tagPredicate } from './tagSelection';
+import { runPool } from '../runPool';
 
 export type ParityStatus = 'identical' | 'missing' | 'different' | 'only-in-new' | 'error';
 export type PlatformStatus = 'identical' | 'different' | 'missing' | 'only-in-new';
@@ -158,23 +159,17 @@ export async function verifyRepositories(client: RegistryClient, oldRepo: Reposi
   const newSet = new Set(newList.filter(keep));
   const tags = sortTags(new Set([...oldSet, ...newSet]));
   const results: TagParity[] = new Array<TagParity>(tags.length);
-  let next = 0;
   let done = 0;
   opts.onProgress?.(0, tags.length);
-  const worker = async () => {
-    while (next < tags.length) {
-      const i = next++;
-      const tag = tags[i];
-      if (newFailure && oldSet.has(tag)) {
-        results[i] = { tag, status: 'error', old: null, new: null, platforms: [], cause: { code: newFailure.code, message: `listing the new repository: ${newFailure.message}` } };
-      } else {
-        results[i] = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
-      }
-      opts.onResult?.(results[i]);
-      opts.onProgress?.(++done, tags.length);
+  await runPool(tags, opts.concurrency ?? 16, async (tag, i) => {
+    if (newFailure && oldSet.has(tag)) {
+      results[i] = { tag, status: 'error', old: null, new: null, platforms: [], cause: { code: newFailure.code, message: `listing the new repository: ${newFailure.message}` } };
+    } else {
+      results[i] = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, Math.max(tags.length, 1)) }, worker));
+    opts.onResult?.(results[i]);
+    opts.onProgress?.(++done, tags.length);
+  });
   for (const r of results) {
     summary.total++;
     if (r.status === 'only-in-new') summary.onlyInNew++;

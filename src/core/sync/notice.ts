@@ -6,6 +6,7 @@ import { builtinRules } from '../rules/builtinRules';
 import { RuleMatcher } from '../rules/matchRule';
 import type { MigrationRule } from '../rules/migrationRule';
 import { REFERRER_TAG } from './syncPlan';
+import { runPool } from '../runPool';
 
 export interface NoticeInput {
   old: Repository;
@@ -78,21 +79,14 @@ export async function buildNotice(client: RegistryClient, input: NoticeInput): P
   const imageResults = verify.results.filter((r) => !REFERRER_TAG.test(r.tag) && r.status !== 'only-in-new');
   const refResults = verify.results.filter((r) => REFERRER_TAG.test(r.tag) && r.status !== 'only-in-new');
   const rows: NoticeRow[] = new Array<NoticeRow>(imageResults.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(input.concurrency ?? 8, Math.max(1, imageResults.length)) }, async () => {
-      while (next < imageResults.length) {
-        const i = next++;
-        const r = imageResults[i];
-        const row: NoticeRow = { tag: r.tag, status: r.status as NoticeRow['status'], digest: r.old?.digest ?? null, newDigest: r.new?.digest ?? null, platforms: [] };
-        if (r.old && isIndexMediaType(r.old.mediaType)) {
-          const res = await client.resolve(input.old, r.old.digest, input.signal);
-          if (res.ok) row.platforms = (res.value.platforms ?? []).map((p) => p.platform).filter((p) => !p.startsWith('unknown'));
-        }
-        rows[i] = row;
-      }
-    }),
-  );
+  await runPool(imageResults, input.concurrency ?? 8, async (r, i) => {
+    const row: NoticeRow = { tag: r.tag, status: r.status as NoticeRow['status'], digest: r.old?.digest ?? null, newDigest: r.new?.digest ?? null, platforms: [] };
+    if (r.old && isIndexMediaType(r.old.mediaType)) {
+      const res = await client.resolve(input.old, r.old.digest, input.signal);
+      if (res.ok) row.platforms = (res.value.platforms ?? []).map((p) => p.platform).filter((p) => !p.startsWith('unknown'));
+    }
+    rows[i] = row;
+  });
   const referrers = { total: refResults.length, identical: refResults.filter((r) => r.status === 'identical').length };
   const markdown = renderNotice({ oldName, newName, since, rule, rows, verify, referrers, input });
   return { markdown, rows, verify, referrers, rule };

@@ -8,6 +8,7 @@ import { copyReferrersApi } from '../registry/referrersApi';
 import type { SyncConfig, SyncPair } from './syncConfig';
 import { REFERRER_TAG, configFingerprint, referrerSubject, selectShard, tagWanted } from './syncPlan';
 import { type PairReport, type SyncReport, type SyncTagResult, summarizePair, totalsOf } from './syncReport';
+import { runPool } from '../runPool';
 
 export interface SyncClients {
   /** Reads the old repositories (pull scopes only). */
@@ -34,12 +35,6 @@ function cause(e: RegistryError): { code: string; message: string } {
   return { code: e.code, message: e.message };
 }
 
-async function pool<T>(items: T[], n: number, f: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
-    while (next < items.length) await f(items[next++]);
-  }));
-}
 
 /**
  * Keeps every pair of the config in step, or (`check`) reports how far apart they are.
@@ -60,7 +55,7 @@ export async function runSync(config: SyncConfig, clients: SyncClients, opts: Sy
   const t0 = Date.now();
   const pairs = selectShard(config.pairs, opts.shard);
   const reports: PairReport[] = new Array<PairReport>(pairs.length);
-  await pool(pairs.map((p, i) => ({ p, i })), config.defaults.pairs, async ({ p, i }) => {
+  await runPool(pairs, config.defaults.pairs, async (p, i) => {
     reports[i] = await syncPair(p, config, clients, opts);
     opts.onPair?.(p, reports[i]);
   });
@@ -186,7 +181,7 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
     }
   };
 
-  await pool(chosen, concurrency, async (t) => void (await settle(t)));
+  await runPool(chosen, concurrency, async (t) => void (await settle(t)));
 
   let apiCount = 0;
   if (withReferrers) {
@@ -195,7 +190,7 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
     let unresolved = referrerTags.filter((t) => !subjects.has(referrerSubject(t)!));
     // Those the new side lists and has with the same digest need nothing, whoever they refer to:
     // a run with nothing to do reads no index for them.
-    await pool(unresolved.filter((t) => atNew.has(t)), concurrency, async (t) => {
+    await runPool(unresolved.filter((t) => atNew.has(t)), concurrency, async (t) => {
       const [s, d] = await Promise.all([source.headManifest(from, t, signal), destination.headManifest(to, t, signal)]);
       if (s.ok && d.ok && s.value.digest === d.value.digest) {
         const r: SyncTagResult = { tag: t, status: 'identical', old: s.value.digest, new: d.value.digest, mediaType: s.value.mediaType, referrerOf: { digest: referrerSubject(t)! } };
@@ -205,7 +200,7 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
     });
     unresolved = unresolved.filter((t) => !results.has(t));
     if (unresolved.length) {
-      await pool(indexTags.filter((x) => !copiedSubjects.has(x.digest)), concurrency, async (x) => {
+      await runPool(indexTags.filter((x) => !copiedSubjects.has(x.digest)), concurrency, async (x) => {
         try {
           const m = await session.sourceManifest(x.digest);
           for (const c of m.children) if (!subjects.has(c.digest)) subjects.set(c.digest, x.tag);
@@ -218,7 +213,7 @@ export async function syncPair(pair: SyncPair, config: Pick<SyncConfig, 'default
     // Referrers of referrers (a signature of an SBOM) come in the next rounds.
     let pending = referrerTags.filter((t) => subjects.has(referrerSubject(t)!) && !results.has(t));
     for (let round = 0; pending.length && round < 4; round++) {
-      await pool(pending, concurrency, async (t) => {
+      await runPool(pending, concurrency, async (t) => {
         const digest = referrerSubject(t)!;
         const r = await settle(t, { digest, tag: subjects.get(digest) });
         if (r.old) subjects.set(r.old, subjects.get(digest) ?? t);

@@ -6,6 +6,7 @@ import { comparePlatforms } from '../registry/verifyRepositories';
 import { type Verification, type VerificationTarget, formatSide, shortDigestText, verificationKey } from './verification';
 import { VerificationStore } from './verificationStore';
 import { verificationTarget } from './verificationTarget';
+import { runPool } from '../runPool';
 
 /**
  * Gives the client that may ask a repository's registry. The CLI passes one client for
@@ -57,19 +58,14 @@ export async function verifyTargets(targets: readonly VerificationTarget[], opts
     // Manifests by digest never change; what a tag points at may have.
     for (const [, t] of todo) for (const side of [t.old, t.new]) store.heads.delete(`${side.repository}@${side.reference}`);
   }
-  let next = 0;
   let done = out.size;
   opts.onProgress?.(done, distinct.size);
-  const worker = async () => {
-    while (next < todo.length) {
-      const [key, target] = todo[next++];
-      const v = await classify(target, store, opts);
-      out.set(key, v);
-      store.set(target, v);
-      opts.onProgress?.(++done, distinct.size);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, Math.max(todo.length, 1)) }, worker));
+  await runPool(todo, opts.concurrency ?? 16, async ([key, target]) => {
+    const v = await classify(target, store, opts);
+    out.set(key, v);
+    store.set(target, v);
+    opts.onProgress?.(++done, distinct.size);
+  });
   return out;
 }
 
