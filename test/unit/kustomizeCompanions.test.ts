@@ -135,6 +135,44 @@ describe('companion edits: Bitnami charts get global.security.allowInsecureImage
     });
   }
 
+  // The companion is planned from the finders' own line reader, not a full YAML parse: each
+  // shape YAML rejects (or Helm would read otherwise) must leave the structure alone, while
+  // the image itself is still rewritten.
+  const untouched: [string, string][] = [
+    ['a key twice at the root', 'global:\n  a: 1\nimage:\n  repository: bitnami/redis\nglobal:\n  b: 2\n'],
+    ['a key twice deeper down', 'global:\n  security:\n    x: 1\n  security:\n    y: 2\nimage:\n  repository: bitnami/redis\n'],
+    ['an unterminated quote', 'image:\n  repository: bitnami/redis\nnote: "half\nother: 1\n'],
+    ['a template line', 'image:\n  repository: bitnami/redis\n{{- if .Values.x }}\nx: 1\n{{- end }}\n'],
+    ['a template value', 'image:\n  repository: bitnami/redis\nname: {{ .Release.Name }}\n'],
+    ['two documents', 'image:\n  repository: bitnami/redis\n---\nother: 1\n'],
+    ['a trailing empty document', 'image:\n  repository: bitnami/redis\n---\n'],
+    ['global: as a flow mapping', 'global: {storageClass: fast}\nimage:\n  repository: bitnami/redis\n'],
+    ['global: as an empty flow mapping', 'global: {}\nimage:\n  repository: bitnami/redis\n'],
+    ['global: as a scalar', 'global: yes\nimage:\n  repository: bitnami/redis\n'],
+    ['global.security: as a sequence', 'global:\n  security:\n  - a\nimage:\n  repository: bitnami/redis\n'],
+    ['indentation no key explains', '  stray: 1\nimage:\n  repository: bitnami/redis\n'],
+  ];
+  for (const [name, text] of untouched) {
+    it(`no companion for ${name}; the image is still rewritten`, function () {
+      const r = analyzeText(text, 'values.yaml', ruleSet);
+      assert.ok(r.findings.length > 0, 'a finding');
+      assert.ok(r.findings.every((f) => !f.companions && !f.edits.some((e) => e.newText.includes('allowInsecureImages'))), JSON.stringify(r.findings.map((f) => f.edits)));
+      assert.ok(r.findings.some((f) => f.edits.length > 0), 'the image is rewritten');
+    });
+  }
+  const emptyValues: [string, string, string][] = [
+    ['global:', 'global:\nimage:\n  repository: bitnami/redis\n', 'global:\n  security:\n    allowInsecureImages: true\nimage:\n  repository: bitnamilegacy/redis\n'],
+    ['global: ~', 'global: ~\nimage:\n  repository: bitnami/redis\n', 'global: ~\n  security:\n    allowInsecureImages: true\nimage:\n  repository: bitnamilegacy/redis\n'],
+    ['global: null, CRLF', 'global: null\r\nimage:\r\n  repository: bitnami/redis\r\n', 'global: null\r\n  security:\r\n    allowInsecureImages: true\r\nimage:\r\n  repository: bitnamilegacy/redis\r\n'],
+    ['security: "" under a 4-space global:', 'global:\n    security: ""\nimage:\n    repository: bitnami/redis\n', 'global:\n    security: ""\n        allowInsecureImages: true\nimage:\n    repository: bitnamilegacy/redis\n'],
+    ['a leading ---', '---\nimage:\n  repository: bitnami/redis\n', '---\nimage:\n  repository: bitnamilegacy/redis\nglobal:\n  security:\n    allowInsecureImages: true\n'],
+  ];
+  for (const [name, text, want] of emptyValues) {
+    it(`a companion under ${name}`, function () {
+      assert.strictEqual(fix(text, 'values.yaml').text, want);
+    });
+  }
+
   it('one finding\'s own fix (a quick fix) brings the companion, and its message says so', function () {
     const text = 'image:\n  repository: bitnami/redis\nother:\n  image:\n    repository: bitnami/nginx\n';
     const r = analyzeText(text, 'values.yaml', ruleSet);

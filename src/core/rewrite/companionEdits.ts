@@ -1,6 +1,6 @@
-import { isMap, isScalar, type Pair, parseAllDocuments, type YAMLMap } from 'yaml';
 import type { Finding } from '../analyze';
 import type { CompanionEdit } from '../rules/migrationRule';
+import { type YEntry, type YMap, type YNode, mapGet, parseYamlTree } from '../scan/yaml/yamlTree';
 import type { TextEdit } from '../text/span';
 
 /** A companion edit planned for a file, as the findings that need it carry it. */
@@ -15,24 +15,20 @@ export interface PlannedCompanion {
  * Adds the rules' companion edits to the findings that need them, once per file (the same
  * edit object on each finding, so a quick fix for one reference brings it and a fix-all,
  * which drops equal edits, writes it once). Only a Helm values file gets one: a single YAML
- * document whose root is a mapping and not a Kubernetes object (values embedded in a
+ * document whose root is a block mapping and not a Kubernetes object (values embedded in a
  * HelmRelease or an Argo CD Application are left alone: their `global:` is not the root's),
  * for findings in its Helm image fields. A value the file already sets is never touched.
+ *
+ * The file is read with the finders' own line reader (yamlTree), not the `yaml` package:
+ * a full parse of every Bitnami values file was 68 % of a dense scan's time. Where that
+ * reader sees anything doubtful (more than one document, indentation it cannot place, a
+ * duplicated key on the path, a flow mapping) no edit is planned: the user adds it by hand.
  */
 export function planCompanionEdits(text: string, findings: readonly Finding[]): void {
   const wanted = findings.filter((f) => f.edits.length && f.newName && f.mention.kind.startsWith('helm-values') && f.chain.some((r) => r.companions?.length));
   if (wanted.length === 0) return;
-  let root: YAMLMap | undefined;
-  try {
-    const docs = parseAllDocuments(text);
-    if (!Array.isArray(docs) || docs.length !== 1 || docs[0].errors.length) return;
-    const c = docs[0].contents;
-    if (!isMap(c) || c.flow) return;
-    if (c.has('apiVersion') && c.has('kind')) return;
-    root = c;
-  } catch {
-    return;
-  }
+  const root = valuesRoot(text);
+  if (!root) return;
   const planned = new Map<string, PlannedCompanion | null>();
   for (const f of wanted) {
     for (const companion of f.chain.flatMap((r) => r.companions ?? [])) {
@@ -48,45 +44,95 @@ export function planCompanionEdits(text: string, findings: readonly Finding[]): 
   }
 }
 
-function plan(text: string, root: YAMLMap, c: CompanionEdit): PlannedCompanion | null {
+/** The root mapping of a file that is one YAML document of Helm values, else undefined. */
+function valuesRoot(text: string): YMap | undefined {
+  const docs = parseYamlTree(text);
+  // Leading empty documents come from a `---` first line; any document after the one with
+  // content (even an empty one, after `---` or `...`) makes this a multi-document file.
+  const last = docs[docs.length - 1];
+  if (last.broken || last.roots.length !== 1 || docs.some((d) => d !== last && d.roots.length > 0)) return undefined;
+  const root = last.roots[0];
+  if (root.t !== 'map' || !isBlockMap(text, root) || hasDuplicateKey(root)) return undefined;
+  if (mapGet(root, 'apiVersion') && mapGet(root, 'kind')) return undefined;
+  return root;
+}
+
+/** A block mapping's keys each start their line; a flow mapping's follow `{` or `,`. */
+function isBlockMap(text: string, map: YMap): boolean {
+  if (map.entries.length === 0) return false;
+  const k = map.entries[0].keyStart;
+  for (let i = k - 1; i >= 0 && text[i] !== '\n'; i--) if (text[i] !== ' ' && text[i] !== '\t' && !(text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t'))) return false;
+  return true;
+}
+
+/** YAML forbids a key twice in one mapping (and Helm would read only one of them). */
+function hasDuplicateKey(n: YNode | undefined): boolean {
+  if (!n || n.t === 'scalar') return false;
+  if (n.t === 'seq') return n.items.some(hasDuplicateKey);
+  const e = n.entries;
+  if (e.length > 1) {
+    const seen = new Set<string>();
+    for (const x of e) {
+      if (seen.has(x.key)) return true;
+      seen.add(x.key);
+    }
+  }
+  return e.some((x) => hasDuplicateKey(x.value));
+}
+
+/** The one entry named `key`; undefined when there is none or more than one (which YAML forbids). */
+function uniqueEntry(map: YMap, key: string): YEntry | undefined | 'duplicate' {
+  let found: YEntry | undefined;
+  for (const e of map.entries) {
+    if (e.key !== key) continue;
+    if (found) return 'duplicate';
+    found = e;
+  }
+  return found;
+}
+
+/** `key:`, `key: null`, `key: ~`, `key: ""`: a key with no value yet, that a child can go under. */
+function isEmptyValue(v: YNode | undefined): boolean {
+  if (!v) return true;
+  if (v.t !== 'scalar') return false;
+  if (v.style === 'plain') return v.text === '' || v.text === '~' || v.text === 'null' || v.text === 'Null' || v.text === 'NULL';
+  return (v.style === 'single' || v.style === 'double') && v.text === '';
+}
+
+function plan(text: string, root: YMap, c: CompanionEdit): PlannedCompanion | null {
   const path = c.helmValue.split('.');
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const unit = indentUnit(text, root);
   const description = `${c.helmValue}: ${c.value}`;
   // Walk down as far as the file goes.
-  let map: YAMLMap = root;
+  let map: YMap | undefined = root;
   let depth = 0;
-  let keyPair: Pair | undefined;
-  while (depth < path.length) {
-    const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === path[depth]) as Pair | undefined;
-    if (!pair) break;
+  let keyEntry: YEntry | undefined;
+  while (map && depth < path.length) {
+    const entry = uniqueEntry(map, path[depth]);
+    if (entry === 'duplicate') return null;
+    if (!entry) break;
     if (depth === path.length - 1) return null; // already set (to whatever the user chose)
-    if (pair.value === null || (isScalar(pair.value) && (pair.value.value === null || pair.value.value === ''))) {
-      keyPair = pair;
-      depth++;
-      map = undefined as unknown as YAMLMap;
+    keyEntry = entry;
+    depth++;
+    if (isEmptyValue(entry.value)) {
+      map = undefined;
       break;
     }
-    if (!isMap(pair.value) || pair.value.flow) return null; // `global: {}` or a scalar: a hand fix
-    keyPair = pair;
-    map = pair.value;
-    depth++;
+    if (entry.value?.t !== 'map' || !isBlockMap(text, entry.value)) return null; // `global: {}` or a scalar: a hand fix
+    map = entry.value;
   }
   const rest = path.slice(depth);
-  if (!keyPair) {
+  if (!keyEntry) {
     // Nothing of the path exists: append it at the end of the file, at the root.
     const lines = rest.map((k, i) => `${unit.repeat(i)}${k}:${i === rest.length - 1 ? ` ${c.value}` : ''}`);
     const start = text.length;
     const lead = text === '' || text.endsWith('\n') ? '' : eol;
     return { companion: c, description, edit: { span: { start, end: start }, newText: lead + lines.join(eol) + eol } };
   }
-  const keyStart = (keyPair.key as { range?: [number, number, number] }).range?.[0] ?? 0;
-  const keyColumn = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
-  let childColumn = keyColumn + unit.length;
-  if (map && map.items.length) {
-    const first = (map.items[0].key as { range?: [number, number, number] }).range?.[0];
-    if (first !== undefined) childColumn = first - (text.lastIndexOf('\n', first - 1) + 1);
-  }
+  const keyStart = keyEntry.keyStart;
+  const keyColumn = column(text, keyStart);
+  const childColumn = map ? column(text, map.entries[0].keyStart) : keyColumn + unit.length;
   let lineEnd = text.indexOf('\n', keyStart);
   if (lineEnd === -1) lineEnd = text.length;
   if (text[lineEnd - 1] === '\r') lineEnd--;
@@ -95,17 +141,17 @@ function plan(text: string, root: YAMLMap, c: CompanionEdit): PlannedCompanion |
   return { companion: c, description, edit: { span: { start: lineEnd, end: lineEnd }, newText: eol + lines.join(eol) } };
 }
 
+function column(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
 /** The file's indentation step: the column of the first nested key, else two spaces. */
-function indentUnit(text: string, root: YAMLMap): string {
-  for (const p of root.items) {
-    if (isMap(p.value) && !p.value.flow && p.value.items.length) {
-      const k = p.value.items[0].key as { range?: [number, number, number] };
-      const r = (p.key as { range?: [number, number, number] }).range;
-      if (k.range && r) {
-        const col = (o: number) => o - (text.lastIndexOf('\n', o - 1) + 1);
-        const n = col(k.range[0]) - col(r[0]);
-        if (n > 0 && n <= 8) return ' '.repeat(n);
-      }
+function indentUnit(text: string, root: YMap): string {
+  for (const e of root.entries) {
+    const v = e.value;
+    if (v?.t === 'map' && isBlockMap(text, v)) {
+      const n = column(text, v.entries[0].keyStart) - column(text, e.keyStart);
+      if (n > 0 && n <= 8) return ' '.repeat(n);
     }
   }
   return '  ';

@@ -47,6 +47,12 @@ export type YNode = YScalar | YMap | YSeq;
 export interface YDocument {
   /** Usually one root; broken indentation leaves extra orphan containers here. */
   roots: YNode[];
+  /**
+   * Set when the reader skipped something YAML would reject (an unterminated quote or flow
+   * collection, a `{{ }}` template, a line no key explains). The finders still read what
+   * they can; an editor of the structure (companion edits) leaves such a file alone.
+   */
+  broken?: true;
 }
 
 export function mapGet(map: YMap, key: string): YNode | undefined {
@@ -196,6 +202,8 @@ class TreeBuilder {
       if (pd && col > pd.col && !this.s.startsWith('{{', p)) {
         this.pending = undefined;
         this.value(p, le, pd.col, false, pd.set);
+      } else {
+        this.doc.broken = true;
       }
       return;
     }
@@ -323,6 +331,7 @@ class TreeBuilder {
       return;
     }
     // Plain scalar; `{{ … }}` template values are read as plain text to the end of line.
+    if (c === '{') this.doc.broken = true;
     this.plain(q, le, col, set);
   }
 
@@ -362,7 +371,7 @@ class TreeBuilder {
     let escaped = false;
     for (; j < limit; j++) {
       const ch = s[j];
-      if (ch === '\n' && this.endsIndentedBlock(j, col)) return; // `name: "half` being typed
+      if (ch === '\n' && this.endsIndentedBlock(j, col)) return this.markBroken(); // `name: "half` being typed
       if (quote === '"' && ch === '\\') {
         escaped = true;
         j++;
@@ -377,11 +386,12 @@ class TreeBuilder {
         break;
       }
     }
-    if (j >= limit) return; // unterminated: a half-typed value, nothing exact to report
+    if (j >= limit) return this.markBroken(); // unterminated: a half-typed value, nothing exact to report
     if (j < le) {
       const rest = s.slice(j + 1, le).trim();
       if (rest !== '' && !rest.startsWith('#') && s.includes('{{', q)) {
         // `"{{ include "x" . }}"`: template quotes nest, so read the line as template text.
+        this.doc.broken = true;
         const node: YScalar = { t: 'scalar', start: q, end: le, text: s.slice(q, le).trimEnd(), exact: true, style: 'plain' };
         node.end = q + node.text.length;
         assign(set, node);
@@ -393,6 +403,10 @@ class TreeBuilder {
     // Spans lines: the value is folded, never equal to the source.
     assign(set, { t: 'scalar', start: q + 1, end: j, text: s.slice(q + 1, j), exact: false, style: quote === '"' ? 'double' : 'single' });
     this.resumeAfterLineOf(j);
+  }
+
+  private markBroken(): void {
+    this.doc.broken = true;
   }
 
   private resumeAfterLineOf(offset: number): void {
@@ -418,12 +432,12 @@ class TreeBuilder {
         // left unread rather than scanned to the end of a hostile file.
         let k = j + 1;
         while (k < limit && s[k] !== ch && s[k] !== '\n') k += ch === '"' && s[k] === '\\' ? 2 : 1;
-        if (k >= limit || s[k] === '\n') return;
+        if (k >= limit || s[k] === '\n') return this.markBroken();
         j = k;
         continue;
       }
       if (ch === '\n') {
-        if (this.endsIndentedBlock(j, col)) return; // an unterminated `args: [`
+        if (this.endsIndentedBlock(j, col)) return this.markBroken(); // an unterminated `args: [`
         continue;
       }
       if (ch === '#' && (s[j - 1] === ' ' || s[j - 1] === '\t')) {
@@ -437,12 +451,13 @@ class TreeBuilder {
         if (depth === 0) break;
       }
     }
-    if (j >= limit) return;
+    if (j >= limit) return this.markBroken();
     const nl = s.indexOf('\n', j);
     const rest = s.slice(j + 1, nl === -1 ? s.length : nl).trim();
     if (rest !== '' && !rest.startsWith('#')) {
       // `{IMAGE_REGISTRY}/app:1` is placeholder text, not a flow mapping: YAML would reject
       // it, people still write it. Read the line as a plain value.
+      this.doc.broken = true;
       this.plain(q, this.lineEndOf(q), col, set);
       return;
     }
