@@ -20,24 +20,39 @@ const HOST_CHAR = /[A-Za-z0-9_.\-@%]/;
  * `gcr.io/google-containers`) is reported with `namespaceOnly`: a note, never rewritten.
  */
 export function findContentMentions(text: string, prefixes: readonly string[], existing: readonly ImageMention[]): ImageMention[] {
-  const norm = [...new Set(prefixes.map((p) => p.toLowerCase().replace(/\/+$/, '')))].filter((p) => p.includes('.'));
-  if (norm.length === 0) return [];
-  const hosts = [...new Set(norm.map((p) => p.split('/')[0]))];
-  const covered = coveredRanges(existing);
+  const byHost = hostsOf(prefixes);
+  if (byHost.length === 0) return [];
+  let covered: Span[] | undefined;
   const out: ImageMention[] = [];
   const seen = new Set<number>();
-  for (const host of hosts) {
-    const under = norm.filter((p) => p === host || p.startsWith(host + '/'));
+  for (const { host, under } of byHost) {
     let from = 0;
     for (let i = text.indexOf(host, from); i !== -1; i = text.indexOf(host, from)) {
       from = i + host.length;
+      covered ??= coveredRanges(existing);
+      // A token found here starts at i: when a reported mention already covers i, the token
+      // overlaps it whatever its end, so it is not read at all (most hosts in a dense file).
+      if (seen.has(i) || overlaps(covered, { start: i, end: i + 1 })) continue;
       const m = tokenAt(text, i, host, under);
-      if (!m || seen.has(m.span.start) || overlaps(covered, m.span)) continue;
-      seen.add(m.span.start);
+      if (!m || overlaps(covered, m.span)) continue;
+      seen.add(i);
       out.push(m);
     }
   }
   return out;
+}
+
+const hostCache = new WeakMap<readonly string[], { host: string; under: string[] }[]>();
+
+/** The prefixes' hosts, each with the prefixes under it; once per rule set, not per file. */
+function hostsOf(prefixes: readonly string[]): { host: string; under: string[] }[] {
+  let r = hostCache.get(prefixes);
+  if (r) return r;
+  const norm = [...new Set(prefixes.map((p) => p.toLowerCase().replace(/\/+$/, '')))].filter((p) => p.includes('.'));
+  const hosts = [...new Set(norm.map((p) => p.split('/')[0]))];
+  r = hosts.map((host) => ({ host, under: norm.filter((p) => p === host || p.startsWith(host + '/')) }));
+  hostCache.set(prefixes, r);
+  return r;
 }
 
 function tokenAt(text: string, i: number, host: string, prefixes: readonly string[]): ImageMention | undefined {

