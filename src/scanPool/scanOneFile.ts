@@ -60,15 +60,15 @@ export function prepareRuleSet(ruleSet: RuleSet): PreparedRuleSet {
 export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: ScanSettings): FileScanResult {
   let buf: Buffer;
   try {
-    // open + fstat + read: one stat fewer than statSync then readFileSync.
+    // open + read into a reused buffer + close: no fstat (whose Stats object, dates and all,
+    // and a fresh Buffer per file were 5 % of a sparse scan), and never more than the limit.
     const fd = fs.openSync(job.abs, 'r');
     try {
-      const size = fs.fstatSync(fd).size;
-      if (size > job.maxBytes) return { skipped: `larger than ${Math.round(job.maxBytes / 1024)} KB`, skipKind: 'too-large' };
-      buf = size === 0 ? fs.readFileSync(fd) : readExactly(fd, size);
+      buf = readUpTo(fd, job.maxBytes + 1);
     } finally {
       fs.closeSync(fd);
     }
+    if (buf.length > job.maxBytes) return { skipped: `larger than ${Math.round(job.maxBytes / 1024)} KB`, skipKind: 'too-large' };
   } catch (e) {
     return { skipped: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, skipKind: 'unreadable' };
   }
@@ -92,16 +92,25 @@ export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: S
   return { text, bom, analysis };
 }
 
-/** The file's bytes; a file that shrank meanwhile yields what is there. */
-function readExactly(fd: number, size: number): Buffer {
-  const buf = Buffer.allocUnsafe(size);
+/** One per thread, grown as needed: what readUpTo returns is a view of it, valid until the next call. */
+let shared = Buffer.allocUnsafe(64 * 1024);
+
+/** Up to `limit` bytes of the file, read to its end (a file that shrank or grew meanwhile yields what is there). */
+export function readUpTo(fd: number, limit: number): Buffer {
   let off = 0;
-  while (off < size) {
-    const n = fs.readSync(fd, buf, off, size - off, off);
+  for (;;) {
+    if (off === shared.length) {
+      if (off >= limit) break;
+      const bigger = Buffer.allocUnsafe(Math.min(limit, shared.length * 2));
+      shared.copy(bigger, 0, 0, off);
+      shared = bigger;
+    }
+    const n = fs.readSync(fd, shared, off, Math.min(shared.length, limit) - off, null);
     if (n === 0) break;
     off += n;
+    if (off >= limit) break;
   }
-  return off === size ? buf : buf.subarray(0, off);
+  return shared.subarray(0, off);
 }
 
 function utf16Bom(buf: Buffer): string | undefined {
