@@ -101,19 +101,29 @@ export function parseImageReference(input: string): ParseReferenceResult {
   }
   if (rest.length === 0) return fail('invalid-format', `no repository name in "${input}"`);
   if (rest.length > MAX_NAME) return fail('name-too-long', `repository name is longer than ${MAX_NAME} characters`);
-  const components = rest.split('/');
+  // Components are read in place (no split/join: this runs for every mention of a scan).
   let domain = '';
-  if (components.length > 1 && isDomainComponent(components[0])) {
-    domain = components.shift()!;
-    if (!validDomain(domain)) return fail('invalid-format', `invalid registry host "${domain}"`);
+  let pathStart = 0;
+  const firstSlash = rest.indexOf('/');
+  if (firstSlash !== -1) {
+    const first = rest.slice(0, firstSlash);
+    if (isDomainComponent(first)) {
+      domain = first;
+      if (!validDomain(domain)) return fail('invalid-format', `invalid registry host "${domain}"`);
+      pathStart = firstSlash + 1;
+    }
   }
-  for (const c of components) {
+  for (let i = pathStart; ; ) {
+    const j = rest.indexOf('/', i);
+    const c = j === -1 ? (i === 0 ? rest : rest.slice(i)) : rest.slice(i, j);
     if (!PATH_COMPONENT.test(c)) {
       if (PATH_COMPONENT.test(c.toLowerCase())) return fail('uppercase-repository', `repository names must be lowercase: "${rest}"`);
       return fail('invalid-format', `invalid repository path component "${c}" in "${input}"`);
     }
+    if (j === -1) break;
+    i = j + 1;
   }
-  const ref: ImageReference = { domain, path: components.join('/') };
+  const ref: ImageReference = { domain, path: pathStart === 0 ? rest : rest.slice(pathStart) };
   if (tag !== undefined) ref.tag = tag;
   if (digest !== undefined) ref.digest = digest;
   return { ok: true, ref };

@@ -70,14 +70,18 @@ function hasDuplicateKey(n: YNode | undefined): boolean {
   if (!n || n.t === 'scalar') return false;
   if (n.t === 'seq') return n.items.some(hasDuplicateKey);
   const e = n.entries;
-  if (e.length > 1) {
+  if (e.length > 16) {
     const seen = new Set<string>();
     for (const x of e) {
       if (seen.has(x.key)) return true;
       seen.add(x.key);
     }
+  } else {
+    // Most mappings of a values file are small: pairwise, without a Set per mapping.
+    for (let i = 1; i < e.length; i++) for (let j = 0; j < i; j++) if (e[i].key === e[j].key) return true;
   }
-  return e.some((x) => hasDuplicateKey(x.value));
+  for (const x of e) if (x.value && x.value.t !== 'scalar' && hasDuplicateKey(x.value)) return true;
+  return false;
 }
 
 /** The one entry named `key`; undefined when there is none or more than one (which YAML forbids). */

@@ -59,12 +59,34 @@ export function pathFacts(filePath: string): { facts: PathFacts; template: boole
 export function rootKeys(text: string): Map<string, string> {
   const keys = new Map<string, string>();
   const limit = Math.min(text.length, 256 * 1024);
-  const re = /^(["']?)([A-Za-z0-9_.$/-][^:#\n\r]*?)\1[ \t]*:(?:[ \t]+([^\n\r]*)|[ \t]*(?=[\r\n]|$))/gm;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null && m.index < limit) {
-    if (!keys.has(m[2])) keys.set(m[2], (m[3] ?? '').trim());
-    if (keys.size > 500) break;
+  // Tried at each line start only (a multiline `^` regex tries every offset of the text);
+  // line starts are where JavaScript's `^` with the m flag matches.
+  const re = /(["']?)([A-Za-z0-9_.$/-][^:#\n\r]*?)\1[ \t]*:(?:[ \t]+([^\n\r]*)|[ \t]*(?=[\r\n\u2028\u2029]|$))/y;
+  const eol = /[\n\r\u2028\u2029]/g;
+  for (let start = 0; start < limit; ) {
+    const c = text.charCodeAt(start);
+    // A key starts with a quote or [A-Za-z0-9_.$/-]: most lines (indented ones) fail here.
+    if (c === 34 || c === 39 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36 || c === 47 || c === 45) {
+      re.lastIndex = start;
+      const m = re.exec(text);
+      if (m) {
+        if (!keys.has(m[2])) keys.set(m[2], (m[3] ?? '').trim());
+        if (keys.size > 500) break;
+        // A value may run over a U+2028 line start: go on after the match, as a /gm search does.
+        const end = re.lastIndex;
+        if (/[\n\r\u2028\u2029]/.test(text[end - 1])) {
+          start = end;
+          continue;
+        }
+        eol.lastIndex = end;
+        if (!eol.exec(text)) break;
+        start = eol.lastIndex;
+        continue;
+      }
+    }
+    eol.lastIndex = start;
+    if (!eol.exec(text)) break;
+    start = eol.lastIndex;
   }
   return keys;
 }
