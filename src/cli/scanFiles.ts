@@ -1,7 +1,7 @@
 import type { FileAnalysis } from '../core/analyze';
 import type { MentionRecord } from '../core/report/mentionRecords';
 import type { RuleSet } from '../core/rules/migrationRule';
-import type { ScanJob, ScanMode, SkipKind } from '../scanPool/scanOneFile';
+import type { RecordsJson, ScanJob, ScanMode, SkipKind } from '../scanPool/scanOneFile';
 import { type LiveJobs, ScanPool } from '../scanPool/scanPool';
 import type { WalkedFile } from './walkFiles';
 
@@ -34,6 +34,8 @@ export interface ScanOptions {
    * before it are done, instead of collecting them in `records` (which stays empty).
    */
   onRecords?: (records: MentionRecord[]) => void;
+  /** `json` mode: called with each file's serialized records in walk order. */
+  onJson?: (json: RecordsJson) => void;
 }
 
 export interface ScanOutcome {
@@ -66,7 +68,7 @@ export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, 
     };
     if (live.done) liveJobs.done = true;
   }
-  type Slot = ScannedFile | MentionRecord[] | SkippedFile | null;
+  type Slot = ScannedFile | MentionRecord[] | { json: RecordsJson } | SkippedFile | null;
   const byIndex: (Slot | undefined)[] = [];
   const out: ScanOutcome = { scanned: [], records: [], skipped: [] };
   const take = (x: Slot) => {
@@ -74,7 +76,8 @@ export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, 
     if (Array.isArray(x)) {
       if (options.onRecords) options.onRecords(x);
       else for (const r of x) out.records.push(r);
-    } else if ('reason' in x) out.skipped.push(x);
+    } else if ('json' in x) options.onJson?.(x.json);
+    else if ('reason' in x) out.skipped.push(x);
     else out.scanned.push(x);
   };
   // Results arrive in any order; each is taken once every file before it is in.
@@ -83,6 +86,7 @@ export async function scanFiles(files: readonly WalkedFile[], ruleSet: RuleSet, 
     await own.run(jobs, (i, r) => {
       if (r.skipped) byIndex[i] = { file: files[i].rel, reason: r.skipped, kind: r.skipKind ?? 'unreadable' };
       else if (r.records) byIndex[i] = r.records;
+      else if (r.json) byIndex[i] = { json: r.json };
       else if (r.analysis && r.text !== undefined) byIndex[i] = { file: files[i], text: r.text, bom: r.bom ?? false, analysis: relink(r.analysis, ruleSet) };
       else byIndex[i] = null;
       while (byIndex[taken] !== undefined) {

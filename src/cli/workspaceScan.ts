@@ -6,7 +6,7 @@ import { globMatcher } from '../core/text/globMatcher';
 import type { CliIO } from './io';
 import { UsageError } from './io';
 import type { MentionRecord } from '../core/report/mentionRecords';
-import type { ScanMode } from '../scanPool/scanOneFile';
+import type { RecordsJson, ScanMode } from '../scanPool/scanOneFile';
 import { type LiveJobs, ScanPool } from '../scanPool/scanPool';
 import { type ScannedFile, type SkipKind, type SkippedFile, scanFiles } from './scanFiles';
 import { type WalkedFile, walkFiles } from './walkFiles';
@@ -33,6 +33,8 @@ export interface WorkspaceScanOptions {
   mode: ScanMode;
   /** `records` mode: stream each file's records in walk order (see scanFiles). */
   onRecords?: (records: MentionRecord[]) => void;
+  /** `json` mode: stream each file's serialized records in walk order (see scanFiles). */
+  onJson?: (json: RecordsJson) => void;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): P
     const live: LiveJobs = { done: false };
     const excluded = globMatcher([...exclude, ...(options.exclude ?? [])]);
     const walking = walkFiles(root, relTargets, { out: files, onFiles: () => live.onMore?.(), exclude: excluded });
-    const scanning = scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords }, pool, live);
+    const scanning = scanFiles(files, ruleSet, { all: options.all, maxBytes: options.maxFileSizeKB * 1024, mode: options.mode, onRecords: options.onRecords, onJson: options.onJson }, pool, live);
     let walked: Awaited<typeof walking>;
     try {
       walked = await walking;

@@ -1,3 +1,5 @@
+import { prettyJson } from '../core/report/jsonItems';
+
 /**
  * Writes an object as `JSON.stringify(value, null, 2) + '\n'` would, one chunk at a time:
  * `scan --format json` streams a dense repository's 60,000 mention records as the scan
@@ -20,7 +22,7 @@ export class JsonObjectWriter {
       this.arrayEnd();
       return;
     }
-    this.out(`${this.fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2) ?? 'null', '  ')}`);
+    this.out(`${this.fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: ${prettyJson(value, '  ')}`);
   }
 
   arrayStart(key: string): void {
@@ -29,7 +31,15 @@ export class JsonObjectWriter {
   }
 
   item(x: unknown): void {
-    this.chunk += `${this.items++ ? ',' : ''}\n    ${indent(JSON.stringify(x, null, 2) ?? 'null', '    ')}`;
+    this.chunk += `${this.items++ ? ',' : ''}\n    ${prettyJson(x, '    ')}`;
+    if (this.chunk.length > 1 << 16) this.flush();
+  }
+
+  /** `count` items already serialized by arrayItemsText (by a scan worker). */
+  itemsText(text: string, count: number): void {
+    if (count === 0) return;
+    this.chunk += this.items ? ',' + text : text;
+    this.items += count;
     if (this.chunk.length > 1 << 16) this.flush();
   }
 
@@ -53,8 +63,4 @@ export function writeJson(out: (text: string) => void, value: Record<string, unk
   const w = new JsonObjectWriter(out);
   for (const k of Object.keys(value)) w.field(k, value[k]);
   w.end();
-}
-
-function indent(json: string, by: string): string {
-  return json.includes('\n') ? json.replace(/\n/g, '\n' + by) : json;
 }

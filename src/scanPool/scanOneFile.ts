@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { analyzeText, type FileAnalysis } from '../core/analyze';
+import { arrayItemsText } from '../core/report/jsonItems';
 import { type MentionRecord, mentionRecords } from '../core/report/mentionRecords';
 import type { RuleSet } from '../core/rules/migrationRule';
 import { needleRegExp, ruleNeedleList } from '../core/rules/ruleNeedles';
@@ -7,10 +8,12 @@ import { needleRegExp, ruleNeedleList } from '../core/rules/ruleNeedles';
 /**
  * What a scan wants back from a file:
  *   - `records`: the CLI's `scan`: mention records with lines and columns (small);
+ *   - `json`: `scan --format json`: the same records, already serialized (one string per
+ *     file crosses to the main thread instead of an object graph), with their counts;
  *   - `analysis`: `fix` and the editor: the text and the analysis, for files with findings
  *     (or, with `all`, with mentions) only.
  */
-export type ScanMode = 'records' | 'analysis';
+export type ScanMode = 'records' | 'json' | 'analysis';
 
 export interface ScanJob {
   abs: string;
@@ -30,10 +33,19 @@ export interface FileScanResult {
   skipKind?: SkipKind;
   /** `records` mode; absent when the file has none. */
   records?: MentionRecord[];
+  /** `json` mode; absent when the file has no records. */
+  json?: RecordsJson;
   /** `analysis` mode, for a file with something to report. */
   text?: string;
   bom?: boolean;
   analysis?: FileAnalysis;
+}
+
+/** A file's records as `scan --format json` items (arrayItemsText), and what the summary counts. */
+export interface RecordsJson {
+  text: string;
+  count: number;
+  deprecated: number;
 }
 
 export interface ScanSettings {
@@ -84,9 +96,13 @@ export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: S
   if (bom) text = text.slice(1);
   const analysis = analyzeText(text, job.rel, prepared.ruleSet, { maxBytes: job.maxBytes });
   if (analysis.skippedFile) return { skipped: analysis.skippedFile, skipKind: analysis.skippedFile.startsWith('binary') ? 'binary' : 'too-large' };
-  if (settings.mode === 'records') {
+  if (settings.mode === 'records' || settings.mode === 'json') {
     const records = mentionRecords(job.rel, text, analysis, settings.all);
-    return records.length ? { records } : {};
+    if (records.length === 0) return {};
+    if (settings.mode === 'records') return { records };
+    let deprecated = 0;
+    for (const r of records) if (r.deprecated) deprecated++;
+    return { json: { text: arrayItemsText(records), count: records.length, deprecated } };
   }
   if (analysis.findings.length === 0 && !analysis.notes?.length && !(settings.all && analysis.mentions.length)) return {};
   return { text, bom, analysis };

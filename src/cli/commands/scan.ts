@@ -86,8 +86,13 @@ export const scanCommand: Command = {
       all,
       maxFileSizeKB: positiveInt(options['max-file-size'], 'max-file-size', 5120),
       exclude: options.exclude as string[] | undefined,
-      mode: mainThreadRecords ? 'analysis' : 'records',
+      // JSON: the workers serialize the records; only the counts are read here.
+      mode: mainThreadRecords ? 'analysis' : format === 'json' ? 'json' : 'records',
       onRecords: mainThreadRecords ? undefined : onRecords,
+      onJson: (chunk) => {
+        deprecated += chunk.deprecated;
+        startJson().itemsText(chunk.text, chunk.count);
+      },
     });
     printRuleProblems(io, ws.ruleProblems);
     if (mainThreadRecords) {
