@@ -19,9 +19,11 @@ export interface ScanPoolOptions extends ScanSettings {
 /**
  * A worker's young generation. V8 grows it to ~48 MB per thread under a scan's allocation
  * rate; nearly all of it is garbage of one file. Capped, a dense 20,000-file scan peaks at
- * ~190 MB instead of ~270 MB with the same CPU time (bench:scan, 3 runs each).
+ * ~200 MB instead of ~270 MB. Smaller costs CPU: at 4 MB a file's tree outlives scavenges
+ * and is promoted, and GC took 1.8-2.7 s per worker against 1.1-1.3 s at 8 MB (CPU profiles
+ * of bench:scan's dense tree, same load).
  */
-const WORKER_YOUNG_GENERATION_MB = 4;
+const WORKER_YOUNG_GENERATION_MB = 6;
 
 /** Files per message: enough to amortize a postMessage, few enough to balance the load. */
 const BATCH = 32;

@@ -1,7 +1,8 @@
 import * as os from 'os';
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 
 import { type CredentialProvider, chainCredentialProviders, fileCredentials, ghCliCredentials, githubTokenCredentials } from './credentials';
+import { loadUndici } from './loadUndici';
 import { RegistryClient } from './registryClient';
 import type { RegistryRequestHooks } from './requestHooks';
 
@@ -55,6 +56,7 @@ function parseHostMap(value: string | undefined): Record<string, string> | undef
 export function createDefaultRegistryClient(opts: DefaultClientOptions): { client: RegistryClient; dispatcher: Dispatcher; close(): Promise<void> } {
   const env = opts.env;
   const proxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
+  const { Agent, EnvHttpProxyAgent } = loadUndici();
   const dispatcher: Dispatcher = proxy
     ? new EnvHttpProxyAgent({
         httpProxy: env.HTTP_PROXY ?? env.http_proxy,

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as tls from 'tls';
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../../core/registry/loadUndici';
 import * as vscode from 'vscode';
 import { type Credential, type CredentialProvider, RegistryClient, chainCredentialProviders, fileCredentials } from '../../core/registry/index';
 import { Disposable } from '../disposable';
@@ -54,6 +55,7 @@ export function createDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatch
   const ca = systemCertificates(http.get<boolean>('systemCertificates') !== false);
   const connect = ca ? { ca } : undefined;
   const envProxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
+  const { Agent, EnvHttpProxyAgent } = loadUndici();
   if (!proxy && !envProxy) return new Agent({ connect });
   const noProxy = [...noProxySetting, env.NO_PROXY ?? env.no_proxy ?? ''].filter(Boolean).join(',') || undefined;
   return new EnvHttpProxyAgent({
