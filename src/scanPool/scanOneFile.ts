@@ -97,7 +97,7 @@ export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: S
   const analysis = analyzeText(text, job.rel, prepared.ruleSet, { maxBytes: job.maxBytes });
   if (analysis.skippedFile) return { skipped: analysis.skippedFile, skipKind: analysis.skippedFile.startsWith('binary') ? 'binary' : 'too-large' };
   if (settings.mode === 'records' || settings.mode === 'json') {
-    const records = mentionRecords(job.rel, text, analysis, settings.all);
+    const records = mentionRecords(job.rel, text, analysis, settings.all, undefined, false);
     if (records.length === 0) return {};
     if (settings.mode === 'records') return { records };
     let deprecated = 0;

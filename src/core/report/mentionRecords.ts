@@ -61,6 +61,11 @@ export function mentionRecords(
   analysis: FileAnalysis,
   all: boolean,
   verifications?: ReadonlyMap<Finding, FindingVerification>,
+  /**
+   * Fill lineWindows and recordFindings (the default). A scan worker says no: WeakMap
+   * entries do not travel with a record, and the three line slices per record were garbage.
+   */
+  links = true,
 ): MentionRecord[] {
   const out: MentionRecord[] = [];
   const { mentions, findings } = analysis;
@@ -102,8 +107,10 @@ export function mentionRecords(
         : null,
       verification: v?.checked ? { state: v.verification.state, oldDigest: v.verification.oldDigest, newDigest: v.verification.newDigest, detail: v.verification.detail } : null,
     };
-    lineWindows.set(record, [pos.line - 2, pos.line - 1, pos.line].map(lineText).join('\n'));
-    if (finding) recordFindings.set(record, finding);
+    if (links) {
+      lineWindows.set(record, [pos.line - 2, pos.line - 1, pos.line].map(lineText).join('\n'));
+      if (finding) recordFindings.set(record, finding);
+    }
     out.push(record);
   }
   return out;
