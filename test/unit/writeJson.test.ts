@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { writeJson } from '../../src/cli/writeJson';
+import { JsonObjectWriter, writeJson } from '../../src/cli/writeJson';
+import { arrayItemsText } from '../../src/core/report/jsonItems';
 
 describe('writeJson', () => {
   const cases: { name: string; value: Record<string, unknown> }[] = [
@@ -16,4 +17,28 @@ describe('writeJson', () => {
       assert.strictEqual(chunks.join(''), JSON.stringify(c.value, null, 2) + '\n');
     });
   }
+
+  // scan --format json: the workers serialize each file's records, the main thread joins the
+  // chunks; empty files (no records) in between, and the first chunk, must not add commas.
+  it('items serialized in chunks (arrayItemsText + itemsText) read as one JSON.stringify', () => {
+    const files = [[{ a: 1, p: [{ x: 'y' }] }], [], [{ b: null }, { c: [] }, { d: {} }], [], [{ e: 'line\nbreak' }]];
+    const chunks: string[] = [];
+    const w = new JsonObjectWriter((t) => chunks.push(t));
+    w.arrayStart('mentions');
+    for (const f of files) w.itemsText(arrayItemsText(f), f.length);
+    w.arrayEnd();
+    w.field('filesScanned', 5);
+    w.end();
+    const expected = { mentions: files.flat(), filesScanned: 5 };
+    assert.strictEqual(chunks.join(''), JSON.stringify(expected, null, 2) + '\n');
+  });
+  it('no chunks at all: an empty array', () => {
+    const chunks: string[] = [];
+    const w = new JsonObjectWriter((t) => chunks.push(t));
+    w.arrayStart('mentions');
+    w.itemsText('', 0);
+    w.arrayEnd();
+    w.end();
+    assert.strictEqual(chunks.join(''), JSON.stringify({ mentions: [] }, null, 2) + '\n');
+  });
 });
