@@ -1,6 +1,7 @@
 import { type CliIO, EXIT, UsageError } from './io';
 
 import { commands } from './commands/index';
+import { VERSION } from './version';
 
 function help(): string {
   const lines = ['Usage: registry-migrator <command> [options]', '', 'Commands:'];
@@ -47,9 +48,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     throw e;
   }
 }
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 if (require.main === module) {
   const controller = new AbortController();

@@ -90,6 +90,9 @@ describe('CLI', function () {
     // SARIF's endColumn is the column after the region (20 characters from column 8).
     assert.deepStrictEqual(res[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 8, endLine: 1, endColumn: 28 });
     assert.strictEqual(sarif.runs[0].tool.driver.rules[res[0].ruleIndex].id, 'K8S-GCR');
+    // The tool's version is the package's, as --version prints it (not a constant in scan.ts).
+    assert.strictEqual(sarif.runs[0].tool.driver.version, run(['--version'], dir).out.trim());
+    assert.strictEqual(sarif.runs[0].tool.driver.version, JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')).version);
   });
 
   it('fix --dry-run prints a unified diff, changes nothing, and exits 1 (a CI gate)', () => {

@@ -2,6 +2,7 @@ import { oneOf, parseArgs, positiveInt } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../io';
 import { toSarif } from '../sarif';
+import { VERSION } from '../version';
 import { JsonObjectWriter } from '../writeJson';
 import { type MentionRecord, mentionRecords, recordFindings } from '../../core/report/mentionRecords';
 import type { FindingVerification } from '../../core/verify/index';
@@ -108,7 +109,7 @@ export const scanCommand: Command = {
       w.field('ruleProblems', ws.ruleProblems.map(({ name: _n, ...p }) => p));
       w.end();
     } else if (format === 'sarif') {
-      io.out(JSON.stringify(toSarif(sarifRecords, ws.ruleSet.rules, '0.1.0'), null, 2) + '\n');
+      io.out(JSON.stringify(toSarif(sarifRecords, ws.ruleSet.rules, VERSION), null, 2) + '\n');
     } else {
       printSkipped(io, ws.skipped);
       const files = flaggedFiles.size;
