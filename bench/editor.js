@@ -30,6 +30,8 @@ for (let i = 0; i < runs; i++) {
 }
 const summary = {
   editToDiagnosticsMs: full.edit.medianMs,
+  valuesEditToDiagnosticsMs: full.editValues.medianMs,
+  valuesAnalyzeTextFloorMs: full.editValues.floorMs,
   editRoundTripMs: full.edit.roundTripMs,
   analyzeTextFloorMs: full.edit.floorMs,
   activateMs: median(activations),
@@ -39,7 +41,8 @@ const summary = {
   scannedFiles: full.scan.files,
 };
 console.log('\nbench:editor (VS Code 1.100.3 extension host via code-server)');
-console.log(`  edit -> diagnostics, 10,000-line YAML: ${summary.editToDiagnosticsMs.toFixed(1)} ms median from the change event (target <= 50 ms; analyzeText alone ${summary.analyzeTextFloorMs.toFixed(1)} ms, ratio ${(summary.editToDiagnosticsMs / summary.analyzeTextFloorMs).toFixed(2)}); ${summary.editRoundTripMs.toFixed(1)} ms from editor.edit() through the browser workbench and back`);
+console.log(`  edit -> diagnostics, 10,000-line values.yaml: ${summary.valuesEditToDiagnosticsMs.toFixed(1)} ms median from the change event (target <= 20 ms; analyzeText alone ${summary.valuesAnalyzeTextFloorMs.toFixed(1)} ms)`);
+console.log(`  edit -> diagnostics, 10,000-line manifest: ${summary.editToDiagnosticsMs.toFixed(1)} ms median from the change event (target <= 20 ms; analyzeText alone ${summary.analyzeTextFloorMs.toFixed(1)} ms, ratio ${(summary.editToDiagnosticsMs / summary.analyzeTextFloorMs).toFixed(2)}); ${summary.editRoundTripMs.toFixed(1)} ms from editor.edit() through the browser workbench and back`);
 console.log(`  activate(): ${summary.activateMs.toFixed(2)} ms median of ${activations.length} hosts (target <= 50 ms)`);
 console.log(`  workspace scan: ${summary.scanFilesPerSecond.toFixed(0)} files/s median over ${summary.scannedFiles} files (reading alone ${summary.readFloorFilesPerSecond.toFixed(0)} files/s, ratio ${(summary.readFloorFilesPerSecond / summary.scanFilesPerSecond).toFixed(2)})`);
 fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });

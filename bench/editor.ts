@@ -1,7 +1,8 @@
 // The in-host half of `npm run bench:editor` (bench/editor.js starts it in a real extension
 // host through scripts/runIntegration.js). Measures, each against a floor measured in the
 // same host:
-//   1. edit -> updated diagnostics on a 10,000-line YAML file (floor: analyzeText alone),
+//   1. edit -> updated diagnostics on a 10,000-line manifest and a 10,000-line chart
+//      values.yaml (floor: analyzeText alone),
 //   2. activate() duration (read from the extension's API),
 //   3. workspace scan rate in files/s (floor: reading the same files with workspace.fs).
 // Results go to $RM_BENCH_OUT as JSON; progress lines to $RM_INTEGRATION_OUT.
@@ -41,7 +42,22 @@ export function bigYaml(): string {
   return docs.join('\n') + '\n';
 }
 
+/**
+ * A 10,000-line chart values.yaml, the issue's case: split image fields (registry /
+ * repository / tag) for every service, and an inline `image:` every 97th block.
+ */
+export function bigValues(): string {
+  let values = '';
+  for (let i = 0; values.split('\n').length < 10000; i++) {
+    values += `svc${i}:\n  image:\n    registry: docker.io\n    repository: acme/svc${i}\n    tag: "1.${i}"\n  resources: {}\n`;
+    if (i % 97 === 0) values += `legacy${i}:\n  image: k8s.gcr.io/pause:3.${i % 10}\n`;
+    if (i === 800) values += `toggle:\n  image: registry.k8s.io/toggle:1.0\n`;
+  }
+  return values;
+}
+
 interface EditResult {
+  file: string;
   /** From the change event reaching the extension host to the diagnostics being published. */
   medianMs: number;
   /** From the editor.edit() call, through the workbench and back, to the diagnostics. */
@@ -51,28 +67,29 @@ interface EditResult {
   lines: number;
 }
 
-async function editLatency(ws: vscode.Uri): Promise<EditResult> {
-  const uri = vscode.Uri.joinPath(ws, 'bench-big.yaml');
-  const text = bigYaml();
+/** Edits that toggle one reference between its old and new registry, so each changes the diagnostics by one. */
+async function editLatency(ws: vscode.Uri, file: string, text: string): Promise<EditResult> {
+  const uri = vscode.Uri.joinPath(ws, file);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   const editor = await vscode.window.showTextDocument(uri);
   const doc = editor.document;
+  const { ruleSet } = loadRuleSet({});
+  // What the extension will show: one diagnostic per span of each finding.
+  const expected = analyzeText(text, uri.path, ruleSet).findings.reduce((n, f) => n + f.spans.length, 0);
   const count = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Registry Migrator').length;
   // Polls getDiagnostics on every turn of the event loop: onDidChangeDiagnostics is itself
   // debounced by VS Code (50 ms in extHostDiagnostics), which would hide our own latency.
   const waitCount = async (n: number) => {
     const deadline = performance.now() + 10000;
     while (count() !== n) {
-      if (performance.now() > deadline) {
-        throw new Error(`diagnostics never reached ${n} (now ${count()}; line ${doc.lineAt(50 + 19).text.trim()}, version ${doc.version})`);
-      }
+      if (performance.now() > deadline) throw new Error(`${file}: diagnostics never reached ${n} (now ${count()}, version ${doc.version})`);
       await new Promise((r) => setImmediate(r));
     }
   };
-  await waitCount(50);
-  // Line 19 of the second document holds `registry.k8s.io/app-1`: toggle it between its
-  // old and new registry, so every edit changes the diagnostics (50 <-> 51).
-  const line = 50 + 19;
+  await waitCount(expected);
+  // The first line holding a moved reference's new home: toggled to the old registry and back.
+  const line = text.split('\n').findIndex((l) => l.includes('registry.k8s.io/'));
+  if (line < 0) throw new Error(`${file}: no registry.k8s.io line to toggle`);
   const samples: number[] = [];
   const roundTrips: number[] = [];
   let changedAt = 0;
@@ -85,10 +102,10 @@ async function editLatency(ws: vscode.Uri): Promise<EditResult> {
     const to = old ? 'k8s.gcr.io' : 'registry.k8s.io';
     const l = doc.lineAt(line).text;
     const at = l.indexOf(from);
-    if (at < 0) throw new Error(`unexpected line ${line}: ${l}`);
+    if (at < 0) throw new Error(`${file}: unexpected line ${line}: ${l}`);
     changedAt = 0;
     const t0 = performance.now();
-    const done = waitCount(old ? 51 : 50);
+    const done = waitCount(old ? expected + 1 : expected);
     await editor.edit((b) => b.replace(new vscode.Range(line, at, line, at + from.length), to));
     await done;
     const t1 = performance.now();
@@ -97,7 +114,6 @@ async function editLatency(ws: vscode.Uri): Promise<EditResult> {
     await sleep(150); // an isolated edit, as after a pause in typing
   }
   onChange.dispose();
-  const { ruleSet } = loadRuleSet({});
   const floor: number[] = [];
   const current = doc.getText();
   // out/src/core is a second, cold copy of the engine (the extension runs its bundle):
@@ -110,7 +126,7 @@ async function editLatency(ws: vscode.Uri): Promise<EditResult> {
   }
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await vscode.workspace.fs.delete(uri);
-  return { medianMs: median(samples), roundTripMs: median(roundTrips), floorMs: median(floor), samples: samples.length, lines: doc.lineCount };
+  return { file, medianMs: median(samples), roundTripMs: median(roundTrips), floorMs: median(floor), samples: samples.length, lines: doc.lineCount };
 }
 
 async function scanRate(ws: vscode.Uri): Promise<{ files: number; filesPerSecond: number; floorFilesPerSecond: number }> {
@@ -158,9 +174,12 @@ export async function run(): Promise<void> {
     const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (!ws) throw new Error('no workspace folder');
     if (process.env.RM_BENCH_ONLY !== 'activation') {
-      const edit = await editLatency(ws);
-      results.edit = edit;
-      emit(`edit -> diagnostics (${edit.lines} lines): median ${edit.medianMs.toFixed(1)} ms from the change event, ${edit.roundTripMs.toFixed(1)} ms from editor.edit() through the workbench, over ${edit.samples} edits; analyzeText alone ${edit.floorMs.toFixed(1)} ms (ratio ${(edit.medianMs / edit.floorMs).toFixed(2)})`);
+      const edits = [await editLatency(ws, 'bench-big.yaml', bigYaml()), await editLatency(ws, 'values.yaml', bigValues())];
+      results.edit = edits[0];
+      results.editValues = edits[1];
+      for (const edit of edits) {
+        emit(`edit -> diagnostics (${edit.file}, ${edit.lines} lines): median ${edit.medianMs.toFixed(1)} ms from the change event, ${edit.roundTripMs.toFixed(1)} ms from editor.edit() through the workbench, over ${edit.samples} edits; analyzeText alone ${edit.floorMs.toFixed(1)} ms (ratio ${(edit.medianMs / edit.floorMs).toFixed(2)})`);
+      }
       const scan = await scanRate(ws);
       results.scan = scan;
       emit(`workspace scan: ${scan.files} files, median ${scan.filesPerSecond.toFixed(0)} files/s; reading them alone ${scan.floorFilesPerSecond.toFixed(0)} files/s (ratio ${(scan.floorFilesPerSecond / scan.filesPerSecond).toFixed(2)})`);
