@@ -4,6 +4,7 @@ import { oneOf, type OptionSpec, parseArgs, positiveInt, regexOption } from '../
 import type { CliIO } from '../../src/cli/io';
 import { UsageError } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
+import { registryClientOptions, tagSelectionOptions } from '../../src/cli/registryOptions';
 
 const SPEC: Record<string, OptionSpec> = {
   format: { type: 'string', short: 'f' },
@@ -121,5 +122,43 @@ describe('CLI main(): help, version, unknown commands, usage errors', () => {
     assert.strictEqual(r.out, '');
     assert.match(r.err, /^registry-migrator verify: --concurrency must be a positive whole number\nUsage: registry-migrator verify /);
     assert.ok(r.err.endsWith('\n') && !r.err.endsWith('\n\n'));
+  });
+});
+
+describe('CLI registry options: --timeout, --min-speed, --insecure-registry, --since', () => {
+  const io: CliIO = { out: () => undefined, err: () => undefined, cwd: '/', env: { A: '1' }, isTTY: false, signal: new AbortController().signal };
+
+  it('converts seconds to ms and KiB/s to B/s; absent ones stay undefined', () => {
+    const o = registryClientOptions({ timeout: '1.5', 'min-speed': '0.5', 'insecure-registry': ['reg.internal:5000'] }, io);
+    assert.strictEqual(o.timeoutMs, 1500);
+    assert.strictEqual(o.minBytesPerSecond, 512);
+    assert.deepStrictEqual(o.insecureRegistries, ['reg.internal:5000']);
+    assert.strictEqual(o.env, io.env);
+    const d = registryClientOptions({}, io);
+    assert.deepStrictEqual([d.timeoutMs, d.minBytesPerSecond, d.insecureRegistries], [undefined, undefined, []]);
+    assert.strictEqual(registryClientOptions({ 'min-speed': '0' }, io).minBytesPerSecond, 0, '--min-speed 0 turns the check off');
+  });
+
+  it('refuses a zero or negative timeout, a negative speed, and anything not a number', () => {
+    for (const t of ['0', '-1', '', ' ', 'abc', 'Infinity', 'NaN']) usage(() => registryClientOptions({ timeout: t }, io), '--timeout must be a positive number');
+    usage(() => registryClientOptions({ timeout: true }, io), '--timeout must be a positive number');
+    for (const s of ['-1', '', 'fast', 'Infinity']) usage(() => registryClientOptions({ 'min-speed': s }, io), '--min-speed must be a non-negative number');
+  });
+
+  it('warnings go to stderr, one line each', () => {
+    let err = '';
+    const o = registryClientOptions({}, { ...io, err: (t) => void (err += t) });
+    o.onWarning!('skipped a tag');
+    assert.strictEqual(err, 'warning: skipped a tag\n');
+  });
+
+  it('--since must be a version; --tags compiles; --semver is a flag', () => {
+    const t = tagSelectionOptions({ since: '1.2.0', tags: '^1\\.', semver: true });
+    assert.strictEqual(t.since, '1.2.0');
+    assert.ok(t.tags instanceof RegExp && t.tags.source === '^1\\.');
+    assert.strictEqual(t.semver, true);
+    assert.deepStrictEqual(tagSelectionOptions({}), { tags: undefined, since: undefined, semver: false });
+    assert.strictEqual(tagSelectionOptions({ semver: 'yes' }).semver, false, 'only a real flag');
+    for (const bad of ['latest', '', true]) usage(() => tagSelectionOptions({ since: bad }), '--since must be a version such as 1.2.0');
   });
 });
