@@ -4,6 +4,7 @@ import { oneOf, type OptionSpec, parseArgs, positiveInt, regexOption } from '../
 import type { CliIO } from '../../src/cli/io';
 import { UsageError } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
+import { progressBar } from '../../src/cli/progressBar';
 import { registryClientOptions, tagSelectionOptions } from '../../src/cli/registryOptions';
 
 const SPEC: Record<string, OptionSpec> = {
@@ -160,5 +161,33 @@ describe('CLI registry options: --timeout, --min-speed, --insecure-registry, --s
     assert.deepStrictEqual(tagSelectionOptions({}), { tags: undefined, since: undefined, semver: false });
     assert.strictEqual(tagSelectionOptions({ semver: 'yes' }).semver, false, 'only a real flag');
     for (const bad of ['latest', '', true]) usage(() => tagSelectionOptions({ since: bad }), '--since must be a version such as 1.2.0');
+  });
+});
+
+describe('CLI progress bar on stderr', () => {
+  it('draws a 30-wide bar with the count, unit and detail, at most every 100 ms but always the last step; clear() erases it once', async () => {
+    let err = '';
+    const io: CliIO = { out: () => undefined, err: (t) => void (err += t), cwd: '/', env: {}, isTTY: true, signal: new AbortController().signal };
+    const bar = progressBar(io, 'blobs');
+    bar.clear();
+    assert.strictEqual(err, '', 'nothing drawn, nothing to erase');
+    bar.update(1, 4);
+    assert.strictEqual(err, `\r[########${'.'.repeat(22)}] 1/4 blobs\x1b[K`);
+    err = '';
+    bar.update(2, 4, '1.0 MB');
+    assert.strictEqual(err, '', 'within 100 ms of the last draw: skipped');
+    bar.update(4, 4, '2.0 MB');
+    assert.strictEqual(err, `\r[${'#'.repeat(30)}] 4/4 blobs, 2.0 MB\x1b[K`, 'the last step is always drawn');
+    err = '';
+    await new Promise((r) => setTimeout(r, 110));
+    bar.update(3, 4);
+    assert.strictEqual(err, `\r[${'#'.repeat(23)}${'.'.repeat(7)}] 3/4 blobs\x1b[K`, 'after 100 ms it draws again');
+    err = '';
+    bar.clear();
+    bar.clear();
+    assert.strictEqual(err, '\r\x1b[K', 'erased once');
+    err = '';
+    progressBar(io).update(0, 0);
+    assert.strictEqual(err, `\r[${'.'.repeat(30)}] 0/0 tags\x1b[K`, 'nothing to do: an empty bar, the default unit');
   });
 });
