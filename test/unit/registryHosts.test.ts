@@ -15,18 +15,20 @@ describe('registry hosts: names, loopback, private ranges, origins, realms', () 
       ['Registry.Example', 'registry.example'],
       ['::1', '::1'],
       ['fe80::1', 'fe80::1'],
+      ['a[::1]', 'a[::1]'],
+      ['[::1]x', '[::1]x'],
     ];
     for (const [host, want] of cases) assert.strictEqual(hostnameOf(host), want, host);
   });
 
   it('isLoopbackHost: localhost, 127.0.0.0/8 and ::1 only', () => {
-    for (const h of ['localhost', 'LOCALHOST:80', '127.0.0.1', '127.255.0.9:5000', '[::1]:5000', '::1']) assert.ok(isLoopbackHost(h), h);
+    for (const h of ['localhost', 'LOCALHOST:80', '127.0.0.1', '127.0.10.1', '127.0.0.10', '127.255.0.9:5000', '[::1]:5000', '::1']) assert.ok(isLoopbackHost(h), h);
     for (const h of ['localhost.example', 'x127.0.0.1', '127.0.0.1.example', '127.0.0', '128.0.0.1', '[::2]', '10.0.0.1', 'a127.0.0.1:80']) assert.ok(!isLoopbackHost(h), h);
   });
 
   it('isPrivateAddress: RFC 1918, link-local and unique-local literals, each edge', () => {
     const yes = ['10.0.0.1', '10.255.255.255:5000', '172.16.0.1', '172.31.255.255', '192.168.0.1', '192.168.1.1:443', '169.254.169.254', '[fc00::1]', '[fd12::1]:5000', 'FD00::1', '[fe80::1]', '[feb0::1]', 'fea0::1', 'fe90::1'];
-    const no = ['11.0.0.1', '9.255.255.255', '172.15.255.255', '172.32.0.1', '192.167.1.1', '192.169.0.1', '169.253.0.1', '169.255.0.1', '168.254.0.1', '170.254.0.1', '[fec0::1]', '[fb00::1]', '[2001:db8::1]', '10.example.com', 'fd.example', 'localhost', '127.0.0.1'];
+    const no = ['11.0.0.1', '9.255.255.255', '172.15.255.255', '172.32.0.1', '192.167.1.1', '192.169.0.1', '169.253.0.1', '169.255.0.1', '168.254.0.1', '170.254.0.1', '[fec0::1]', '[fb00::1]', '[2001:db8::1]', '2001:db8::fc00', '2001:db8::fe80', '11.20.0.1', '11.168.0.1', '10.example.com', 'fd.example', 'localhost', '127.0.0.1'];
     for (const h of yes) assert.ok(isPrivateAddress(h), `${h} is private`);
     for (const h of no) assert.ok(!isPrivateAddress(h), `${h} is not private`);
   });
@@ -60,5 +62,7 @@ describe('registry hosts: names, loopback, private ranges, origins, realms', () 
     assert.ok(!realmUnderHost('ghcr.io.evil.example', 'ghcr.io'));
     assert.ok(!realmUnderHost('ghcr.io', 'auth.ghcr.io'), 'the parent of the registry host');
     assert.ok(!realmUnderHost('xghcr.io', 'ghcr.io'));
+    assert.ok(!realmUnderHost('gh[cr.io', 'ghcr.io'), 'only enclosing brackets are dropped');
+    assert.ok(!realmUnderHost('gh]cr.io', 'ghcr.io'), 'only enclosing brackets are dropped');
   });
 });

@@ -102,6 +102,7 @@ describe('RequestGuard: deadlines and minimum speed of one attempt', () => {
     parent.abort(why);
     assert.strictEqual(g.signal.aborted, true);
     assert.strictEqual(g.signal.reason, why);
+    assert.strictEqual(getEventListeners(parent.signal, 'abort').length, 0, 'a once listener: gone after it fired');
     await sleep(80);
     assert.strictEqual(g.error, undefined, 'the deadline after a caller abort changes nothing');
     g.dispose();
