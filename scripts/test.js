@@ -41,7 +41,8 @@ for (const stage of stages) {
   fs.rmSync(countsFile, { force: true });
   const started = Date.now();
   const r = spawnSync(stage.cmd[0], stage.cmd.slice(1), {
-    cwd: root, stdio: 'inherit', env: { ...process.env, RM_COUNTS_FILE: countsFile, RM_STAGE: stage.name },
+    // RM_REGISTRY_POOL: suites share docker-registry processes (test/support/registryProcess.ts), as under Stryker.
+    cwd: root, stdio: 'inherit', env: { ...process.env, RM_COUNTS_FILE: countsFile, RM_STAGE: stage.name, ...(stage.name === 'unit' || stage.name === 'registry' ? { RM_REGISTRY_POOL: '1' } : {}) },
   });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (stage.counts) {

@@ -63,7 +63,8 @@ function globToRegex(glob: string): string {
     } else if (c === '?') out += '[^/]';
     else if (c === '[') {
       const close = glob.indexOf(']', i + 1);
-      if (close === -1) out += '\\[';
+      // Git's wildmatch gives up on an unclosed bracket: the pattern matches nothing.
+      if (close === -1) out += '(?!)';
       else {
         let cls = glob.slice(i + 1, close).replace(/\\/g, '\\\\');
         if (cls.startsWith('!')) cls = '^' + cls.slice(1);

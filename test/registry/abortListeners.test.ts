@@ -2,7 +2,6 @@ import * as assert from 'assert';
 import { execFile } from 'child_process';
 import { getEventListeners } from 'events';
 import * as path from 'path';
-import { Agent } from 'undici';
 
 import { followers } from '../../src/core/registry/abortFanout';
 import { copyRepository } from '../../src/core/registry/copyRepository';
@@ -10,6 +9,7 @@ import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST } from '../../src/core/registry/med
 import { pushBlob, pushManifest } from '../../src/core/registry/pushImage';
 import { RegistryClient, type Repository, sha256Digest } from '../../src/core/registry/registryClient';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
+import { TestAgent } from '../support/testAgent';
 
 async function pool<T>(items: T[], n: number, f: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -27,7 +27,7 @@ describe('abort handling: one listener per caller signal, removed when the work 
   this.timeout(120000);
   let src: RunningRegistry;
   let dst: RunningRegistry;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const from = (): Repository => ({ host: src.host, path: 'src/many' });
   const LAYERS = 500;
 

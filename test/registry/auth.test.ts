@@ -1,12 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { Agent } from 'undici';
 
 import { type CredentialProvider, fileCredentials, staticCredentials } from '../../src/core/registry/credentials';
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
 import { dockerConfigDir, fakeCredentialHelper } from '../support/credentialHelper';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 const PASSWORD = 'test-secret-pw';
 const USERS = { tester: PASSWORD };
@@ -15,7 +15,7 @@ const IDENTITY_TOKEN = 'refresh-token-secret-42';
 describe('registry auth: htpasswd (Basic) and token (Bearer) registries', function () {
   let basic: RunningRegistry;
   let token: RunningRegistry;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const image = singleImage('oci', 'auth');
 
   before(async function () {

@@ -2,7 +2,6 @@ import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Agent } from 'undici';
 
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/io';
@@ -12,6 +11,7 @@ import { dockerConfigDir } from '../support/credentialHelper';
 import { startRegistryProxy } from '../support/registryProxy';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, indexImage, pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 const PASSWORD = 'cli-secret-pw';
 
@@ -33,7 +33,7 @@ async function run(argv: string[], opts: { env?: NodeJS.ProcessEnv; isTTY?: bool
 describe('CLI tags and verify against real registries', function () {
   let open: RunningRegistry;
   let token: RunningRegistry;
-  const agent = new Agent();
+  const agent = new TestAgent();
   let config: { dir: string; cleanup(): void };
   const children = [
     { image: singleImage('oci', 'cli-amd'), platform: AMD64 },

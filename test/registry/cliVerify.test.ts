@@ -2,13 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
 import { freePort, type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, indexImage, pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -31,7 +31,7 @@ async function run(argv: string[], cwd: string): Promise<{ code: number; out: st
  */
 describe('CLI scan --verify and fix --verify against a real registry', function () {
   let reg: RunningRegistry;
-  const agent = new Agent();
+  const agent = new TestAgent();
   let dir: string;
   let deadPort: number;
   const children = [

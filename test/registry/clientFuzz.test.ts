@@ -1,12 +1,12 @@
 import * as assert from 'assert';
 import type * as http from 'http';
-import { Agent } from 'undici';
 
 import { MANIFEST_ACCEPT, OCI_INDEX, OCI_MANIFEST } from '../../src/core/registry/mediaTypes';
 import { RegistryClient, sha256Digest } from '../../src/core/registry/registryClient';
 import { RegistryError } from '../../src/core/registry/registryError';
 import { compareTag } from '../../src/core/registry/verifyRepositories';
 import { type ScriptedRequest, type ScriptedServer, startScriptedServer } from '../support/scriptedServer';
+import { TestAgent } from '../support/testAgent';
 import { prng } from '../unit/support/fuzz';
 
 const TOKEN = 'fuzz-secret-token';
@@ -27,7 +27,7 @@ describe(`registry client fuzz (seed ${SEED}, ${ROUNDS} rounds)`, function () {
   this.timeout(300000);
   let registry: ScriptedServer;
   let other: ScriptedServer;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const rnd = prng(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)];
   /** Digests the registry vouched for, per repository path. */

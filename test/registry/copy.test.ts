@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
-import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
@@ -11,6 +10,7 @@ import { dockerConfigDir } from '../support/credentialHelper';
 import { type RegistryProxy, type SeenRequest, startRegistryProxy } from '../support/registryProxy';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, type TestImage, multiArchImage, pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 const PASSWORD = 'copy-secret-pw';
 const CHUNKED_LAYER = 10 * 1024 * 1024; // above the 4 MiB monolithic limit: two PATCH chunks of 8 MiB + 2 MiB
@@ -54,7 +54,7 @@ describe('copy: missing tags to the new location, digest for digest (two real re
   let proxyOpen: RegistryProxy; // in front of `open`: the mount test's request log
   let proxyToken: RegistryProxy; // in front of `token`: dry run and the reset mid-blob
   let config: { dir: string; cleanup(): void };
-  const agent = new Agent();
+  const agent = new TestAgent();
   let failing: ((req: SeenRequest) => boolean) | undefined;
 
   const multiOci = multiArchImage('oci', 'copy-multi-oci', [AMD64, ARM64]);

@@ -3,13 +3,13 @@ import { execFile } from 'child_process';
 import { createCipheriv, createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Agent } from 'undici';
 
 import { staticCredentials } from '../../src/core/registry/credentials';
 import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST } from '../../src/core/registry/mediaTypes';
 import { pushBlob, pushManifest } from '../../src/core/registry/pushImage';
 import { RegistryClient, type Repository, sha256Digest } from '../../src/core/registry/registryClient';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
+import { TestAgent } from '../support/testAgent';
 
 const PASSWORD = 'large-secret-pw';
 const LAYER_BYTES = 64 * 1024 * 1024;
@@ -63,7 +63,7 @@ describe('copy: a 64 MiB layer streams through the bundled CLI with bounded memo
   this.timeout(90000);
   let source: RunningRegistry;
   let dest: RunningRegistry;
-  const agent = new Agent();
+  const agent = new TestAgent();
   let bigDigest = '';
   let smallDigest = '';
 

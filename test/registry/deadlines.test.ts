@@ -1,7 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
@@ -10,6 +9,7 @@ import { RegistryClient, type Repository, sha256Digest } from '../../src/core/re
 import { type RegistryProxy, startRegistryProxy } from '../support/registryProxy';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string; ms: number }> {
   let out = '';
@@ -45,7 +45,7 @@ describe('deadlines: a dripping registry cannot hang a copy', function () {
   let proxy: RegistryProxy;
   let dripping = false;
   let dripTags = false;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const image = singleImage('oci', 'drip-image');
   const layer = sha256Digest(image.blobs[1]);
 

@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { Agent } from 'undici';
 
 import { staticCredentials } from '../../src/core/registry/credentials';
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
@@ -7,6 +6,7 @@ import type { Result } from '../../src/core/registry/registryError';
 import { type Fault, type RegistryProxy, type SeenRequest, startRegistryProxy } from '../support/registryProxy';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 const PASSWORD = 'fault-secret-pw';
 
@@ -18,7 +18,7 @@ const PASSWORD = 'fault-secret-pw';
 describe('registry client through a fault-injecting proxy', function () {
   let registry: RunningRegistry;
   let proxy: RegistryProxy;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const image = singleImage('oci', 'faults');
   // tag -> fault(count): the fault for the count-th time this request is seen
   const faults = new Map<string, (count: number, req: SeenRequest) => Fault | undefined>();

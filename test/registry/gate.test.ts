@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
@@ -9,6 +8,7 @@ import { verifyRepositories } from '../../src/core/registry/verifyRepositories';
 import { type RegistryProxy, startRegistryProxy } from '../support/registryProxy';
 import { freePort, type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, indexImage, pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -27,7 +27,7 @@ describe('verify and copy as a CI gate (exit codes 0/1/2/3)', function () {
   this.timeout(30000);
   let reg: RunningRegistry;
   let limited: RegistryProxy;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const tags = ['1.0.0', '1.1.0', '2.0.0-rc.1', '2.0.0', 'latest'];
   const img = (t: string) => singleImage('oci', `gate-${t}`);
   const amd = singleImage('oci', 'gate-single-amd64');

@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
@@ -9,6 +8,7 @@ import { fakeGh } from '../support/fakeGh';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { type ScriptedServer, answer, startScriptedServer } from '../support/scriptedServer';
 import { pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 const TOKEN = 'ghp_test-secret-token-0123456789';
 const GH_TOKEN = 'gho_fake-token-from-gh';
@@ -24,7 +24,7 @@ describe('ghcr.io credentials: GH_TOKEN, GITHUB_TOKEN, `gh auth token`, pushing,
   let open: RunningRegistry;
   let evil: ScriptedServer; // ghcr.io's stand-in whose challenge names another host's realm
   let realm: ScriptedServer; // that other host (127.0.0.2)
-  const agent = new Agent();
+  const agent = new TestAgent();
 
   before(async function () {
     [ghcr, open] = await Promise.all([startRegistry({ auth: 'token', users: { 'x-access-token': TOKEN }, anonymousPull: () => false }), startRegistry()]);

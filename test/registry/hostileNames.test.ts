@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import * as http from 'http';
-import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
@@ -11,6 +10,7 @@ import { startMiniRegistry } from '../support/miniRegistry';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import type { ScriptedServer } from '../support/scriptedServer';
 import { pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 /** Tag-list entries that must never reach a URL: a query, dot segments into another repository, a fragment, encodings. */
 const HOSTILE = [
@@ -51,7 +51,7 @@ describe('hostile names from a registry never reach a URL', function () {
   let dst: RunningRegistry;
   let mini: ScriptedServer;
   let evil: ScriptedServer;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const good = singleImage('oci', 'hostile-good');
   const theirLatest = singleImage('oci', 'hostile-destination-latest');
   const dstRepo = () => ({ host: dst.host, path: 'dst/app' });

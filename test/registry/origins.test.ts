@@ -1,10 +1,10 @@
 import * as assert from 'assert';
-import { Agent } from 'undici';
 
 import { staticCredentials } from '../../src/core/registry/credentials';
 import { pushBlob } from '../../src/core/registry/pushImage';
 import { RegistryClient } from '../../src/core/registry/registryClient';
 import { type ScriptedServer, answer, startScriptedServer } from '../support/scriptedServer';
+import { TestAgent } from '../support/testAgent';
 
 const PASSWORD = 'origin-secret-pw';
 const BASIC = 'Basic ' + Buffer.from(`tester:${PASSWORD}`).toString('base64');
@@ -19,7 +19,7 @@ describe('origins: Link paging and Authorization stay on the registry\'s own ori
   let samePortless: ScriptedServer; // 127.0.0.1, another port
   let otherHost: ScriptedServer; // 127.0.0.2
   let nextLink = '';
-  const agent = new Agent();
+  const agent = new TestAgent();
 
   before(async function () {
     samePortless = await startScriptedServer((_req, res) => answer(res, 200, { name: 'app', tags: ['stolen'] }, { 'content-type': 'application/json' }));

@@ -1,17 +1,17 @@
 import * as assert from 'assert';
-import { Agent } from 'undici';
 
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
 import { sortTags } from '../../src/core/registry/sortTags';
 import { type RegistryProxy, startRegistryProxy } from '../support/registryProxy';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 /** distribution 2.8.2 never pages tags, so these go through a loopback proxy that does. */
 describe('tag paging through Link', function () {
   let registry: RunningRegistry;
   const proxies: Record<string, RegistryProxy> = {};
-  const agent = new Agent();
+  const agent = new TestAgent();
   const tags = Array.from({ length: 25 }, (_, i) => `1.${i}.0`);
 
   before(async function () {

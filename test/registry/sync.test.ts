@@ -2,7 +2,6 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Agent } from 'undici';
 
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
@@ -13,6 +12,7 @@ import { type RateLimitProxy, startRateLimitProxy } from '../support/rateLimitPr
 import { type RegistryProxy, startRegistryProxy } from '../support/registryProxy';
 import { type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, type TestImage, indexImage, pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 const sigTagOf = (digest: string, kind = 'sig') => `${digest.replace(':', '-')}.${kind}`;
 
@@ -24,7 +24,7 @@ describe('sync: keep old and new registries in step from a config (real registri
   let pDst: RegistryProxy; // request log of the new side
   let rl: RateLimitProxy; // Docker Hub-like pull budget in front of `src`
   let dir: string;
-  const agent = new Agent();
+  const agent = new TestAgent();
   const pusher = () => new RegistryClient({ dispatcher: agent, allowPush: true });
   const reader = () => new RegistryClient({ dispatcher: agent });
 

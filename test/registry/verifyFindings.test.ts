@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { Agent } from 'undici';
 
 import { analyzeText } from '../../src/core/analyze';
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
@@ -7,6 +6,7 @@ import { loadRuleSet } from '../../src/core/rules/loadRuleSet';
 import { VerificationStore, copyCommandFor, verifyFindings, verifyTargets } from '../../src/core/verify/index';
 import { freePort, type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, indexImage, pushTestImage, singleImage } from '../support/testImages';
+import { TestAgent } from '../support/testAgent';
 
 /**
  * The core of `scan --verify`: real findings from real text, resolved against a real
@@ -14,7 +14,7 @@ import { AMD64, ARM64, indexImage, pushTestImage, singleImage } from '../support
  */
 describe('verifyFindings against a real registry', function () {
   let reg: RunningRegistry;
-  const agent = new Agent();
+  const agent = new TestAgent();
   let deadPort: number;
   const children = [
     { image: singleImage('oci', 'vf-amd'), platform: AMD64 },

@@ -77,7 +77,88 @@ function htpasswdFile(dir: string, users: Record<string, string>): string {
   return file;
 }
 
+/**
+ * Why a pool: Stryker's mocha runner runs the same loaded test files again for every
+ * mutant, so each suite's `before` would start its registries again, each mutant. With
+ * `RM_REGISTRY_POOL=1` (the unit and registry stages of `npm test`) or inside a Stryker
+ * worker, `stop()` empties the registry's storage and keeps the process for the next
+ * suite that asks for the same configuration; the processes end with this one. Without
+ * it (benchmarks, the integration harness) every start is a fresh process, as before.
+ */
+const pooling = process.env.RM_REGISTRY_POOL === '1' || process.env.STRYKER_MUTATOR_WORKER !== undefined;
+
+interface Launched {
+  registry: Omit<RunningRegistry, 'stop'>;
+  dir: string;
+  alive(): boolean;
+  kill(): Promise<void>;
+}
+
+interface PoolEntry {
+  key: string;
+  launched: Launched;
+  busy: boolean;
+}
+
+const pool: PoolEntry[] = [];
+
 export async function startRegistry(opts: StartRegistryOptions = {}): Promise<RunningRegistry> {
+  if (!pooling) {
+    const l = await launch(opts, false);
+    return {
+      ...l.registry,
+      async stop() {
+        await l.kill();
+        fs.rmSync(l.dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const key = JSON.stringify({ auth: opts.auth ?? 'none', users: opts.users ?? null, refreshTokens: opts.refreshTokens ?? null });
+  let entry = pool.find((e) => !e.busy && e.key === key && e.launched.alive());
+  if (entry) {
+    entry.launched.registry.tokenServer?.reset(opts);
+  } else {
+    entry = { key, launched: await launch(opts, true), busy: false };
+    pool.push(entry);
+  }
+  entry.busy = true;
+  const leased = entry;
+  let released = false;
+  return {
+    ...leased.launched.registry,
+    async stop() {
+      if (released) return;
+      released = true;
+      if (!leased.launched.alive()) {
+        pool.splice(pool.indexOf(leased), 1);
+        await leased.launched.kill();
+        return;
+      }
+      emptyStorage(leased.launched.registry.storage);
+      leased.busy = false;
+    },
+  };
+}
+
+/**
+ * A fresh, empty storage root for the next suite. Renamed away first: a request still in
+ * flight from the last suite then writes into the old tree, not into the next suite's.
+ */
+function emptyStorage(storage: string): void {
+  const old = `${storage}.old-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  fs.renameSync(storage, old);
+  fs.mkdirSync(storage);
+  fs.rm(old, { recursive: true, force: true }, () => undefined);
+}
+
+/**
+ * Pooled: the registry runs under a small shell that kills it, and removes its folder,
+ * when this process's end of the shell's stdin closes: when this process exits, however
+ * it exits (Stryker ends its workers with a signal, so an exit handler is not enough).
+ */
+const WATCHDOG = 'exec 3<&0\n"$1" serve "$2" 3<&- </dev/null &\npid=$!\n{ read _ <&3; kill $pid 2>/dev/null; } &\nwait $pid\ncode=$?\nrm -rf "$3"\nexit $code\n';
+
+async function launch(opts: StartRegistryOptions, pooled: boolean): Promise<Launched> {
   const binary = requireRegistryBinary();
   const auth = opts.auth ?? 'none';
   const users = opts.users ?? { tester: 'test-secret-pw' };
@@ -105,8 +186,15 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
   // spawnSync stops draining a pipe, the registry's writes then block, and it hangs.
   const logFile = path.join(dir, 'registry.log');
   const logFd = fs.openSync(logFile, 'w');
-  const child: ChildProcess = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', logFd] });
+  const child: ChildProcess = pooled
+    ? spawn('/bin/sh', ['-c', WATCHDOG, 'sh', binary, config, dir], { stdio: ['pipe', 'ignore', logFd] })
+    : spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', logFd] });
   fs.closeSync(logFd);
+  if (pooled) {
+    // Idle in the pool, it must not keep this process alive.
+    child.unref();
+    (child.stdin as unknown as { unref(): void }).unref();
+  }
   const stderrTail = () => {
     try {
       return fs.readFileSync(logFile, 'utf8').slice(-20000);
@@ -129,23 +217,19 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    host: `127.0.0.1:${port}`,
-    port,
-    url,
-    auth,
-    users,
-    tokenServer,
-    storage,
-    async stop() {
+    registry: { host: `127.0.0.1:${port}`, port, url, auth, users, tokenServer, storage },
+    dir,
+    alive: () => exited === undefined,
+    async kill() {
       if (exited === undefined) {
         const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+        if (pooled) child.stdin?.end();
+        else child.kill('SIGTERM');
         const t = setTimeout(() => child.kill('SIGKILL'), 3000);
         await gone;
         clearTimeout(t);
       }
       await tokenServer?.close();
-      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -21,6 +21,8 @@ export interface TokenServer {
   requests: { user: string | undefined; scopes: string[]; badCredentials: boolean; grantType?: string }[];
   /** Changes `expires_in` for tokens issued from now on. */
   setLifetimeSeconds(seconds: number): void;
+  /** A pooled registry handed to another suite (registryProcess.ts): its rules, no requests seen yet. */
+  reset(opts: Pick<TokenServerOptions, 'anonymousPull' | 'lifetimeSeconds'>): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   const x5c = new X509Certificate(certPem).raw.toString('base64');
   const issuer = 'registry-migrator-test-issuer';
   const requests: TokenServer['requests'] = [];
-  const anonymousPull = opts.anonymousPull ?? (() => true);
+  let anonymousPull = opts.anonymousPull ?? (() => true);
   let lifetime = opts.lifetimeSeconds ?? 300;
 
   const server = http.createServer((req, res) => {
@@ -100,6 +102,8 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // A pooled registry keeps its token server for the life of the process; it must not keep the process alive.
+  server.unref();
   const port = (server.address() as AddressInfo).port;
   return {
     realm: `http://127.0.0.1:${port}/token`,
@@ -108,6 +112,11 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     certificatePem: certPem,
     requests,
     setLifetimeSeconds: (seconds) => void (lifetime = seconds),
+    reset(next) {
+      anonymousPull = next.anonymousPull ?? (() => true);
+      lifetime = next.lifetimeSeconds ?? 300;
+      requests.length = 0;
+    },
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 
 import { RegistryClient } from '../../src/core/registry/registryClient';
 import { RegistryError } from '../../src/core/registry/registryError';
-import { blobPath, manifestPath, mountPath, referrersPath, tagListPath, uploadsPath } from '../../src/core/registry/registryPaths';
+import { blobPath, isValidRepositoryPath, manifestPath, mountPath, printable, referrersPath, tagListPath, uploadsPath } from '../../src/core/registry/registryPaths';
 
 const repo = { host: 'reg.example', path: 'team/app' };
 const D = 'sha256:' + 'a'.repeat(64);
@@ -32,6 +32,37 @@ describe('registry paths: one builder, validated and encoded', () => {
     assert.strictEqual(referrersPath(repo, D), `/v2/team/app/referrers/${D}`);
     assert.strictEqual(tagListPath(repo, 100), '/v2/team/app/tags/list?n=100');
     assert.strictEqual(manifestPath({ host: 'h', path: 'a__b/c-d.e/f--g' }, 'x'), '/v2/a__b/c-d.e/f--g/manifests/x');
+  });
+
+  it('digests: sha512 is 128 lowercase hex, sha256 64; another algorithm keeps the OCI grammar', () => {
+    const s512 = 'sha512:' + 'b'.repeat(128);
+    assert.strictEqual(blobPath(repo, s512), `/v2/team/app/blobs/${s512}`);
+    assert.strictEqual(manifestPath(repo, s512), `/v2/team/app/manifests/${s512}`);
+    const other = 'sha384:' + 'c'.repeat(96);
+    assert.strictEqual(blobPath(repo, other), `/v2/team/app/blobs/${other}`, 'an algorithm the client does not know is passed on, not refused');
+    for (const bad of ['sha512:' + 'b'.repeat(127), 'sha512:' + 'b'.repeat(129), 'sha512:' + 'B'.repeat(128), 'sha512:g' + 'b'.repeat(128), 'sha512:' + 'b'.repeat(128) + 'g', 'sha256:' + 'a'.repeat(65), 'sha256:g' + 'a'.repeat(64)]) {
+      refused(() => blobPath(repo, bad), 'invalid-reference', bad);
+    }
+  });
+
+  it('names: up to 255 characters; tag lists: a positive whole page size', () => {
+    const longest = 'a'.repeat(127) + '/' + 'b'.repeat(127);
+    assert.strictEqual(longest.length, 255);
+    assert.ok(isValidRepositoryPath(longest), 'a 255-character name is valid');
+    assert.ok(!isValidRepositoryPath(longest + 'b'), 'a 256-character one is not');
+    assert.strictEqual(tagListPath(repo, 1), '/v2/team/app/tags/list?n=1');
+    for (const n of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      refused(() => tagListPath(repo, n), 'invalid-reference', `page size ${n}`);
+    }
+  });
+
+  it('printable: a hostile value in a message is quoted, bounded to 80 characters, without control characters', () => {
+    assert.strictEqual(printable('latest?evil=1'), '"latest?evil=1"');
+    assert.strictEqual(printable('x'.repeat(80)), `"${'x'.repeat(80)}"`, '80 characters are shown whole');
+    assert.strictEqual(printable('x'.repeat(81)), `"${'x'.repeat(80)}…"`, 'longer ones are cut at 80, with an ellipsis');
+    // JSON.stringify escapes C0 controls itself; C1 controls and DEL pass it, so they are replaced.
+    assert.strictEqual(printable('a\u0085b\u007fc\u009bd'), '"a?b?c?d"');
+    assert.strictEqual(printable('a\nb'), '"a\\nb"');
   });
 
   for (const ref of HOSTILE_REFS) {

@@ -42,7 +42,8 @@ export function isValidReference(reference: string): boolean {
 }
 
 export function isValidRepositoryPath(path: string): boolean {
-  return path.length > 0 && path.length <= MAX_NAME && path.split('/').every((c) => PATH_COMPONENT.test(c));
+  // No separate empty check: '' splits into one empty component, which PATH_COMPONENT refuses.
+  return path.length <= MAX_NAME && path.split('/').every((c) => PATH_COMPONENT.test(c));
 }
 
 /** A short, printable form of a hostile value for a message (no control characters, bounded length). */
