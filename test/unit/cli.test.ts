@@ -106,9 +106,11 @@ describe('CLI', function () {
     // SARIF's endColumn is the column after the region (20 characters from column 8).
     assert.deepStrictEqual(res[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 8, endLine: 1, endColumn: 28 });
     assert.strictEqual(sarif.runs[0].tool.driver.rules[res[0].ruleIndex].id, 'K8S-GCR');
-    // The tool's version is the package's, as --version prints it (not a constant in scan.ts).
-    assert.strictEqual(sarif.runs[0].tool.driver.version, run(['--version'], dir).out.trim());
-    assert.strictEqual(sarif.runs[0].tool.driver.version, JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')).version);
+    // The tool's version is the one --version prints (not a constant in scan.ts); in the
+    // bundle, that is package.json's.
+    assert.strictEqual(sarif.runs[0].tool.driver.version, (await run(['--version'], dir)).out.trim());
+    const bundled = JSON.parse(runBundle(['scan', '--format', 'sarif'], dir).out);
+    assert.strictEqual(bundled.runs[0].tool.driver.version, JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')).version);
   });
 
   it('fix --dry-run prints a unified diff, changes nothing, and exits 1 (a CI gate)', async () => {
