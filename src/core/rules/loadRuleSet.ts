@@ -295,8 +295,10 @@ function findCycles(rules: MigrationRule[]): RuleProblem[] {
   for (const r of rules) {
     if (!r.enabled || !r.to || r.match === 'pattern') continue;
     const target = normalizeRuleName(r.to, r.match);
-    const m = matcher.match(target);
-    if (m && m.chain.some((c) => c.id === r.id)) {
+    // A prefix rule moves the names under its target too, so probe one of them: the target
+    // alone is a namespace, whose match stops at the first rule (A -> B -> A went unreported).
+    const probes = r.match === 'prefix' ? [target, `${target}/cycle-probe`] : [target];
+    if (probes.some((p) => matcher.match(p)?.chain.some((c) => c.id === r.id))) {
       problems.push({ name: 'RuleProblem', path: r.origin === 'builtin' ? 'built-in rules' : r.origin, line: 1, column: 1, message: `rule ${r.id}: its target ${r.to} is matched by its own rules again (a cycle)` });
     }
   }
