@@ -28,6 +28,8 @@ describe('ruleNeedleList: one needle per rule kind', function () {
     ]],
     ['a pattern with * as a whole component: the path before it, to a component end', rule('D', 'docker.io/owasp/*', 'pattern'), [{ text: 'owasp', host: false, end: 'component' }]],
     ['a pattern starting with *: the host', rule('H', 'p.io/*/app', 'pattern'), [{ text: 'p.io', host: true, end: 'any' }]],
+    ['an exact official image: the name as written, not library/…', rule('R', 'redis', 'exact'), [{ text: 'redis', host: false, end: 'name' }]],
+    ['an exact official image with its host', rule('R', 'docker.io/redis', 'exact'), [{ text: 'redis', host: false, end: 'name' }]],
     ['a disabled rule: none', rule('OFF', 'off.io/q', 'prefix', { enabled: false }), []],
   ];
   for (const [name, r, want] of cases) it(name, () => assert.deepStrictEqual(ruleNeedleList({ rules: [r] }), want));

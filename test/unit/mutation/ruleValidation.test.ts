@@ -89,6 +89,8 @@ describe('rule validation: tags, companions and names (mutation survivors)', () 
     ['a space in a host', { id: 'A', from: 'bad host.io', to: 'c.io' }, 'rule 1: `from` "bad host.io": not a registry host'],
     ['a bad port', { id: 'A', from: 'a.io:99x', to: 'c.io' }, 'rule 1: `from` "a.io:99x": not a registry host'],
     ['an uppercase path', { id: 'A', from: 'a.io/UP', to: 'c.io' }, 'rule 1: `from` "a.io/UP": repository names must be lowercase: "a.io/UP"'],
+    ['a * in to', { id: 'A', from: 'a.io/b', to: 'c.io/*' }, 'rule 1: `to` "c.io/*": invalid repository path component "*" in "c.io/*"'],
+    ['an uppercase Docker Hub name', { id: 'A', from: 'Bitnami', to: 'c.io' }, 'rule 1: `from` "Bitnami": repository names must be lowercase: "Bitnami"'],
     ['the second from is bad', { id: 'A', from: ['a.io/b', 'a.io/b:1'], to: 'c.io' }, 'rule 1: `from` "a.io/b:1": write the repository without a tag or digest'],
     ['a message that is a number, and no to', { id: 'A', from: 'a.io/b', message: 5 }, 'rule 1: a rule without `to` needs a `message` saying what to use instead'],
     ['tags as text', { id: 'A', from: 'a.io/b', to: 'c.io', tags: 'x' }, 'rule 1: `tags` must be a mapping (pattern, range, until, exclude, message, transform)'],
@@ -167,6 +169,13 @@ describe('rule validation: tags, companions and names (mutation survivors)', () 
     assert.deepStrictEqual([r.rule.reason, r.rule.since, r.rule.source, r.rule.message, r.rule.origin], [builtin.reason, builtin.since, builtin.source, builtin.message, 'settings']);
     assert.deepStrictEqual([r.rule.tags, r.rule.companions], [{ range: '>=1' }, [{ helmValue: 'global.x', value: 'true', reason: 'set global.x' }]]);
     assert.deepStrictEqual([r.rule.from, r.rule.to, r.rule.match, r.rule.enabled, r.rule.severity], [builtin.from, builtin.to, builtin.match, builtin.enabled, builtin.severity]);
+  });
+
+  it('a rule with a message and no to has no to key; since defaults to empty', () => {
+    const r = load({ id: 'A', from: 'a.io/b', message: 'gone' });
+    assert.deepStrictEqual(r.problems, []);
+    assert.ok(r.rule && !('to' in r.rule), JSON.stringify(r.rule));
+    assert.strictEqual(r.rule.since, '');
   });
 
   it('an override with enabled true keeps the rule on, with from it is a new rule', () => {

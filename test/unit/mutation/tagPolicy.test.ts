@@ -14,6 +14,7 @@ describe('tagVersion: the version a tag starts with', function () {
     ['1.', [1, 0, 0]],
     ['1.2345-r1', [1, 2345, 0]],
     ['01.02', [1, 2, 0]],
+    ['1.2.345', [1, 2, 345]],
     ['x1', undefined],
     ['v', undefined],
     ['latest', undefined],
@@ -39,6 +40,8 @@ describe('parseRange: each comparator at its boundary', function () {
     ['>=v1.2.0 <2', [false, true, true, false, false]],
     ['<1.2 || >=2', [true, false, false, true, true]],
     ['  >=1.2.0   <1.2.1  ', [false, true, false, false, false]],
+    ['>=10', [false, false, false, false, false]],
+    ['<10.0.0', [true, true, true, true, true]],
   ];
   for (const [range, want] of cases) it(range, () => assert.deepStrictEqual(at(range, around), want));
 
@@ -55,6 +58,7 @@ describe('parseRange: each comparator at its boundary', function () {
     ['~1', '"~1" is not a comparator such as >=1.2.0 or <2'],
     ['>=1.2.3.4', '">=1.2.3.4" is not a comparator such as >=1.2.0 or <2'],
     ['>=1 x', '"x" is not a comparator such as >=1.2.0 or <2'],
+    ['x1', '"x1" is not a comparator such as >=1.2.0 or <2'],
   ];
   for (const [range, want] of bad) it(`"${range}" is refused: ${want}`, () => assert.strictEqual(parseRange(range), want));
 });
