@@ -83,11 +83,13 @@ function loadRulesFile(text: string, path: string, byId: Map<string, MigrationRu
   const root = doc.contents;
   if (root === null) return;
   if (!isMap(root)) {
+    // Stryker disable next-line OptionalChaining: the yaml parser gives every node a range
     at(root.range?.[0] ?? 0, 'expected a mapping with a `rules:` list');
     return;
   }
   for (const pair of root.items as Pair<Node, Node | null>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    // Stryker disable next-line OptionalChaining: the yaml parser gives every key a node with a range (an empty key is a null scalar)
     if (key !== 'rules' && key !== 'disabledRules' && key !== 'exclude') at(pair.key?.range?.[0] ?? 0, `unknown key "${key}" (expected "rules", "disabledRules" or "exclude")`);
   }
   const excludeNode = root.get('exclude', true) as Node | undefined;
@@ -127,6 +129,7 @@ function loadRulesFile(text: string, path: string, byId: Map<string, MigrationRu
     }
     for (const pair of item.items as Pair<Node, Node | null>[]) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      // Stryker disable next-line OptionalChaining: the yaml parser gives every key a node with a range (an empty key is a null scalar)
       if (!RULE_KEYS.has(key)) at(pair.key?.range?.[0] ?? start, `unknown rule key "${key}" (expected one of ${[...RULE_KEYS].join(', ')})`);
     }
     const valueAt = (key: string): number => (item.get(key, true) as Node | undefined)?.range?.[0] ?? start;
@@ -199,6 +202,8 @@ function validateRule(
   let to: string | undefined;
   if (r.to !== undefined && r.to !== null) {
     if (typeof r.to !== 'string') return report('`to` must be a repository name', 'to'), undefined;
+    // $1… name the pattern's components; in any other rule they would be written literally.
+    if (match !== 'pattern' && /\$\d/.test(r.to)) return report(`\`to\` "${r.to}": $1, $2… are for \`match: pattern\` rules`, 'to'), undefined;
     const problem = checkName(r.to.replace(/\$\d/g, 'x'), false);
     if (problem) return report(`\`to\` "${r.to}": ${problem}`, 'to'), undefined;
     to = r.to;
@@ -286,6 +291,8 @@ function checkName(name: string, pattern: boolean): string | undefined {
   // Stryker disable next-line Regex,StringLiteral: `[^/]*` always matches at 0 (maybe empty), so without `^` it strips the same; a replacement without ":" or "@" tests the same
   const path = name.replace(/^[^/]*/, '');
   if (/[:@]/.test(path)) return 'write the repository without a tag or digest';
+  // The host index (matchRule) keys on the literal host, so a * there could never match.
+  if (pattern && name.split('/')[0].includes('*')) return 'a * stands for a path component, not part of the registry host';
   const probe = pattern ? name.replace(/\*/g, 'x') : name;
   if (!probe.includes('/') && /[.:]/.test(probe)) return /^[a-z0-9.-]+(:\d+)?$/i.test(probe) ? undefined : 'not a registry host';
   const parsed = parseImageReference(probe);
@@ -297,7 +304,9 @@ function findCycles(rules: MigrationRule[]): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const matcher = new RuleMatcher({ rules });
   for (const r of rules) {
-    if (!r.enabled || !r.to || r.match === 'pattern') continue;
+    // A pattern's target is probed too: with $1 it matches no rule's component (`$` is no name
+    // character), without it (`docker.io/x/*` -> `ghcr.io/x/app`) it may lead back.
+    if (!r.enabled || !r.to) continue;
     const target = normalizeRuleName(r.to, r.match);
     // A prefix rule moves the names under its target too, so probe one of them: the target
     // alone is a namespace, whose match stops at the first rule (A -> B -> A went unreported).

@@ -32,7 +32,9 @@ describe('normalizeRuleName', function () {
 });
 
 describe('RuleMatcher, branch by branch', function () {
-  const mm = new RuleMatcher({
+  // A fresh matcher per case: a shared one would answer from its cache, and a mutant under
+  // test (Stryker runs them in one process) would be hidden behind an earlier answer.
+  const matcher = () => new RuleMatcher({
     rules: [
       rule('A', 'a.io/b', 'c.io/d'),
       rule('E', 'a.io/b/e', 'x.io/e', 'exact'),
@@ -77,10 +79,10 @@ describe('RuleMatcher, branch by branch', function () {
     ['off.io/app', undefined],
     ['unknown.io/app', undefined],
   ];
-  for (const [name, want] of cases) it(`${name} -> ${want ? `${want.rule} ${want.newName}` : 'no rule'}`, () => assert.deepStrictEqual(shape(mm.match(name)), want));
+  for (const [name, want] of cases) it(`${name} -> ${want ? `${want.rule} ${want.newName}` : 'no rule'}`, () => assert.deepStrictEqual(shape(matcher().match(name)), want));
 
   it('indexes the hosts of enabled rules only', function () {
-    assert.deepStrictEqual([...mm.ruleHosts].sort(), ['a.io', 'h.io', 'n.io', 'p.io']);
+    assert.deepStrictEqual([...matcher().ruleHosts].sort(), ['a.io', 'h.io', 'n.io', 'p.io']);
   });
 
   it('ranks exact over pattern over prefix, then the longer from', function () {

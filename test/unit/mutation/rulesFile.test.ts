@@ -65,6 +65,13 @@ describe('rules file: each problem exactly, at file:line:column (mutation surviv
     ],
     ['an override with tags not a mapping', 'rules:\n  - id: K8S-GCR\n    tags: [x]\n', [`${PATH}:3:11 \`tags\` must be a mapping (pattern, range, until, exclude, message, transform)`]],
     ['an override with a bad companion', 'rules:\n  - id: K8S-GCR\n    companions: [x]\n', [`${PATH}:3:17 each companion needs \`helmValue\` (a dotted Helm value path) and \`value\``]],
+    ['an override with enabled as text, at the enabled', 'rules:\n  - id: K8S-GCR\n    enabled: "no"\n', [`${PATH}:3:14 \`enabled\` must be true or false`]],
+    ['an override with a bad severity, at the severity', 'rules:\n  - id: K8S-GCR\n    severity: loud\n', [`${PATH}:3:15 \`severity\` must be one of error, warning, info, hint`]],
+    ['a bad severity, at the severity', 'rules:\n  - id: A\n    from: a.io/b\n    to: c.io/d\n    severity: loud\n', [`${PATH}:5:15 \`severity\` must be one of error, warning, info, hint`]],
+    ['a null to and no message, at the to', 'rules:\n  - id: A\n    from: a.io/b\n    to: ~\n', [`${PATH}:4:9 a rule without \`to\` needs a \`message\` saying what to use instead`]],
+    ['$1 in a prefix rule\'s to, at the to', 'rules:\n  - id: A\n    from: a.io/b\n    to: c.io/$1\n', [`${PATH}:4:9 \`to\` "c.io/$1": $1, $2… are for \`match: pattern\` rules`]],
+    ['a list as tags.pattern, at the tags', 'rules:\n  - id: A\n    from: a.io/b\n    to: c.io/d\n    tags:\n      pattern: [1]\n', [`${PATH}:6:7 \`tags.pattern\` must be text`]],
+    ['a rule key that is not a scalar', 'rules:\n  - ? [a]\n    : 1\n    id: A\n    from: a.io/b\n    to: c.io/d\n', [`${PATH}:2:7 unknown rule key "" (expected one of id, from, to, match, reason, since, source, message, severity, enabled, tags, companions)`]],
     ['a duplicate id, at the second id', 'rules:\n  - {id: A, from: a.io/b, to: c.io/d}\n  - {id: A, from: e.io/b, to: c.io/d}\n', [`${PATH}:3:10 duplicate rule id "A"`]],
   ];
   for (const [name, text, want] of cases) {
@@ -118,6 +125,27 @@ describe('rules file: each problem exactly, at file:line:column (mutation surviv
     assert.deepStrictEqual(load('rules:\n  - {id: A, from: a.io/b, to: b.io/b}\n  - {id: B, from: b.io, to: c.io}\n').problems, []);
     // An exact rule's target under its own name is not matched by it again.
     assert.deepStrictEqual(load('rules:\n  - {id: A, from: a.io/b, to: a.io/b/c, match: exact}\n').problems, []);
+  });
+
+  it('a two-rule cycle of exact rules is reported for both', function () {
+    const r = load('rules:\n  - {id: A, from: a.io/b, to: c.io/d, match: exact}\n  - {id: B, from: c.io/d, to: a.io/b, match: exact}\n');
+    assert.deepStrictEqual(r.problems, [
+      'file:1:1 rule A: its target c.io/d is matched by its own rules again (a cycle)',
+      'file:1:1 rule B: its target a.io/b is matched by its own rules again (a cycle)',
+    ]);
+  });
+
+  it('a pattern whose target has no $ is probed too; only a prefix rule probes the names under its target', function () {
+    // A: a.io/q -> b.io/fixed; B: b.io/fixed -> a.io/x; A matches a.io/x again.
+    assert.deepStrictEqual(load('rules:\n  - {id: A, from: "a.io/*", to: b.io/fixed, match: pattern}\n  - {id: B, from: b.io/fixed, to: a.io/x, match: exact}\n').problems, [
+      'file:1:1 rule A: its target b.io/fixed is matched by its own rules again (a cycle)',
+      'file:1:1 rule B: its target a.io/x is matched by its own rules again (a cycle)',
+    ]);
+    // B moves b.io/fixed/x to a.io/x, which A moves back under b.io/fixed: B cycles. A's own
+    // target b.io/fixed is a namespace of B, no image of A's: A does not.
+    assert.deepStrictEqual(load('rules:\n  - {id: A, from: "a.io/*", to: b.io/fixed, match: pattern}\n  - {id: B, from: b.io/fixed, to: a.io}\n').problems, [
+      'file:1:1 rule B: its target a.io is matched by its own rules again (a cycle)',
+    ]);
   });
 
   it('a two-rule cycle is reported for both rules', function () {
