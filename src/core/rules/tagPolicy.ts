@@ -26,6 +26,7 @@ export function parseRange(range: string): ((v: Version) => boolean) | string {
       const m = /^(>=|<=|>|<|=)?v?(\d+(?:\.\d+){0,2})$/.exec(c);
       if (!m) return `"${c}" is not a comparator such as >=1.2.0 or <2`;
       const bound = tagVersion(m[2])!;
+      // Stryker disable next-line StringLiteral: no operator and '=' both fall to the last branch (d === 0)
       const op = m[1] ?? '=';
       ands.push((v) => {
         const d = compare(v, bound);
