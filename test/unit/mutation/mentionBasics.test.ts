@@ -37,6 +37,9 @@ describe('makeMention', function () {
     ['localhost:5000/x:${T}', { domain: 'localhost:5000', path: 'x' }, 17],
     ['a/b:c${T}', { domain: '', path: 'a/b' }, 4],
     ['gcr.io/x/y:{{ .Tag }}', { domain: 'gcr.io', path: 'x/y' }, 11],
+    // The first of "@" and the tag colon ends the name, whichever comes first.
+    ['gcr.io/x/y@sha256:${DIGEST}', { domain: 'gcr.io', path: 'x/y' }, 11],
+    ['gcr.io/x/y:1@${DIGEST}', { domain: 'gcr.io', path: 'x/y' }, 11],
   ];
   for (const [text, ref, nameEnd] of templatedTail) {
     it(`a templated tag or digest keeps the literal name: ${text}`, function () {
