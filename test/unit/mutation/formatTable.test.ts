@@ -23,7 +23,7 @@ describe('detectFileFormat: each row by name', function () {
     ['compose.yaml', 'compose'], ['docker-compose.yml', 'compose'], ['compose.prod.yml', 'compose'], ['compose-dev.yaml', 'compose'], ['docker-compose.override.yaml', 'compose'], ['mycompose.yml', 'yaml'],
     ['kustomization.yaml', 'kustomization'], ['Kustomization.yml', 'kustomization'], ['kustomization.yml.bak', undefined],
     ['chart/templates/deploy.yaml', 'helm-template'], ['templates/x.yml', 'helm-template'], ['chart/_helpers.tpl', 'helm-template'], ['chart/templates/values.yaml', 'helm-values'],
-    ['chart/templates/x.txt', undefined], ['chart/mytemplates/x.yaml', 'yaml'],
+    ['chart/templates/x.txt', undefined], ['chart/templates/myvalues.yaml', 'helm-template'], ['chart/mytemplates/x.yaml', 'yaml'],
     ['values.yaml', 'helm-values'], ['values-prod.yaml', 'helm-values'], ['values.prod.yml', 'helm-values'], ['chart/ci/test-values.yaml', 'helm-values'], ['ci/values.yaml', 'helm-values'],
     ['myvalues.yaml', 'yaml'], ['ci/sub/test-values.yaml', 'yaml'], ['xci/test-values.yaml', 'yaml'],
     ['x.yaml', 'yaml'], ['x.yml', 'yaml'], ['x.YAML', 'yaml'], ['x.txt', undefined], ['x.yamlx', undefined],
@@ -42,6 +42,8 @@ describe('detectFormat: by root keys and by first line', function () {
     ['a.yaml', 'stages: [a]\nb:\n  script: [x]\n', 'gitlab-ci'],
     ['a.yaml', 'stages: [a]\nb:\n    script: [x]\n', 'gitlab-ci'],
     ['a.yaml', 'stages: [a]\n', 'yaml'],
+    ['a.yaml', 'stages: [a]\nnote: a  script: b\n', 'yaml'],
+    ['a.yaml', 'build:\n  stage: x\n  note: a  script: b\n', 'yaml'],
     ['a.yaml', 'build:\n  script: [x]\n', 'gitlab-ci'],
     ['a.yaml', 'build:\n  extends: x\n  script: y\n', 'gitlab-ci'],
     ['a.yaml', 'build:\n  stage: x\n', 'yaml'],
@@ -125,9 +127,13 @@ describe('findMentions: dispatch', function () {
   it('a given format overrides the name; a template name still has its control lines blanked', function () {
     assert.deepStrictEqual(kinds(findMentions('FROM k8s.gcr.io/a:1\n', 'notes.txt', 'dockerfile')), ['dockerfile-from k8s.gcr.io/a:1']);
     assert.deepStrictEqual(kinds(findMentions('FROM k8s.gcr.io/a:1\n', 'Dockerfile', 'text')), []);
-    const tmpl = '{{ if x }}\nimage: k8s.gcr.io/a:1\n{{ end }}\n';
-    for (const file of ['a.yaml.tmpl', 'a.yaml.template', 'a.yaml.j2', 'a.yaml.jinja', 'a.yaml.jinja2', 'a.yaml.gotmpl', 'A.YAML.TMPL']) {
-      assert.deepStrictEqual(findMentions(tmpl, file, 'yaml').map((m) => m.text), ['k8s.gcr.io/a:1'], file);
+    // A whole-line tag is blanked in a template (the shell finder would read the command in it), kept otherwise.
+    const tmpl = '{{ docker pull k8s.gcr.io/a:1 }}\ndocker pull k8s.gcr.io/b:2\n';
+    for (const file of ['run.sh.tmpl', 'run.sh.template', 'run.sh.j2', 'run.sh.jinja', 'run.sh.jinja2', 'run.sh.gotmpl', 'RUN.SH.TMPL']) {
+      assert.deepStrictEqual(findMentions(tmpl, file, 'shell').map((m) => m.text), ['k8s.gcr.io/b:2'], file);
+    }
+    for (const file of ['run.sh', '', 'run.sh.tmpl.bak', 'run.tmpl.sh', 'run.sh.jinj']) {
+      assert.deepStrictEqual(findMentions(tmpl, file, 'shell').map((m) => m.text), ['k8s.gcr.io/a:1', 'k8s.gcr.io/b:2'], JSON.stringify(file));
     }
   });
 

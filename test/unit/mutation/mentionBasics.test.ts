@@ -151,6 +151,7 @@ describe('not an image', function () {
     ['sha256: and a non-hex', 'sha256:' + h.slice(1) + 'g', false],
     ['sha512: and 64 hex', 'sha512:' + h, false],
     ['71 letters', 'x'.repeat(71), false],
+    ['71 hex', 'a'.repeat(71), false],
     ['64 non-hex', 'g'.repeat(64), false],
   ];
   for (const [name, s, want] of ids) it(`isImageId: ${name} -> ${want}`, () => assert.strictEqual(isImageId(s), want));
