@@ -28,7 +28,9 @@ export function ruleNeedleList(ruleSet: RuleSet): RuleNeedle[] {
   for (const rule of ruleSet.rules) {
     if (!rule.enabled) continue;
     for (const from of rule.from) {
-      const norm = normalizeRuleName(from, rule.match === 'exact' ? 'prefix' : rule.match);
+      // Normalized as a prefix whatever the match: an exact `redis` is written `redis:7`, not
+      // `library/redis` (normalizeRuleName reads a pattern as a prefix too).
+      const norm = normalizeRuleName(from, 'prefix');
       const slash = norm.indexOf('/');
       const host = slash === -1 ? norm : norm.slice(0, slash);
       let pathPart = slash === -1 ? '' : norm.slice(slash + 1);

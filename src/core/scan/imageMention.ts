@@ -84,6 +84,7 @@ export function makeMention(
       return { kind, span: { start, end }, text, skipped: `the repository is templated ("${text}"); only literal names are rewritten` };
     }
     literal = prefix.slice(0, cut);
+    // Stryker disable next-line BooleanLiteral: the literal is cut before the first ":" or "@", so it never parses with a tag to delete
     templatedTail = true;
   }
   const parsed = parseImageReference(literal);
