@@ -11,6 +11,16 @@ import {
 const D = 'sha256:' + 'a'.repeat(64);
 
 describe('parseImageReference', () => {
+  // A dot in a one-component name is a path, not a host: only a component before a `/` can
+  // be a registry (`my.image:1` is docker.io/library/my.image, `./app` has an invalid host).
+  it('reads a host only from a component before a slash', () => {
+    assert.deepStrictEqual(parseImageReference('my.image:1'), { ok: true, ref: { domain: '', path: 'my.image', tag: '1' } });
+    assert.deepStrictEqual(parseImageReference('a.b'), { ok: true, ref: { domain: '', path: 'a.b' } });
+    const dot = parseImageReference('./app');
+    assert.ok(!dot.ok && dot.error.message === 'invalid registry host "."', JSON.stringify(dot));
+    assert.deepStrictEqual(parseImageReference('x/app'), { ok: true, ref: { domain: '', path: 'x/app' } });
+  });
+
   const good: { input: string; domain: string; path: string; tag?: string; digest?: string; normalized: string }[] = [
     { input: 'redis', domain: '', path: 'redis', normalized: 'docker.io/library/redis' },
     { input: 'redis:7', domain: '', path: 'redis', tag: '7', normalized: 'docker.io/library/redis' },

@@ -61,8 +61,10 @@ const domainCache = new Map<string, boolean>();
 
 function validDomain(domain: string): boolean {
   let ok = domainCache.get(domain);
+  // Stryker disable next-line ConditionalExpression: a cache; checking again gives the same answer
   if (ok === undefined) {
     ok = checkDomain(domain);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: when the cache is cleared changes only its speed
     if (domainCache.size > 1000) domainCache.clear();
     domainCache.set(domain, ok);
   }
@@ -115,6 +117,7 @@ export function parseImageReference(input: string): ParseReferenceResult {
   }
   for (let i = pathStart; ; ) {
     const j = rest.indexOf('/', i);
+    // Stryker disable next-line ConditionalExpression: a shortcut; rest.slice(0) is rest
     const c = j === -1 ? (i === 0 ? rest : rest.slice(i)) : rest.slice(i, j);
     if (!PATH_COMPONENT.test(c)) {
       if (PATH_COMPONENT.test(c.toLowerCase())) return fail('uppercase-repository', `repository names must be lowercase: "${rest}"`);
@@ -123,6 +126,7 @@ export function parseImageReference(input: string): ParseReferenceResult {
     if (j === -1) break;
     i = j + 1;
   }
+  // Stryker disable next-line ConditionalExpression: a shortcut; rest.slice(0) is rest
   const ref: ImageReference = { domain, path: pathStart === 0 ? rest : rest.slice(pathStart) };
   if (tag !== undefined) ref.tag = tag;
   if (digest !== undefined) ref.digest = digest;
