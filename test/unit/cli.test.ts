@@ -260,6 +260,23 @@ describe('CLI', function () {
     assert.strictEqual((await run(['fix'], dir)).code, 0);
     assert.strictEqual(fs.readFileSync(path.join(dir, 'chart/values.yaml'), 'utf8'), fixedText, 'the diff is what fix writes');
   });
+  // 300 files: past the pool's 256-file threshold, so the bundle's worker threads serialize
+  // the JSON; one thread (RM_SCAN_THREADS=0) must print the same bytes.
+  it('the bundled CLI on a tree big enough for worker threads prints what one thread prints (--format json, text)', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`d${i % 7}/f${i}.yaml`] = i % 3 ? `image: k8s.gcr.io/pause:3.${i}\nother: ${i}\n` : `image: nginx:1.${i}\n`;
+    const dir = workspace(files);
+    for (const args of [['scan', '--format', 'json'], ['scan', '--all', '--format', 'json'], ['scan']]) {
+      const threads = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, RM_SCAN_THREADS: '2' } });
+      const one = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, RM_SCAN_THREADS: '0' } });
+      assert.strictEqual(threads.status, 1, threads.stderr);
+      assert.strictEqual(threads.stdout, one.stdout, args.join(' '));
+    }
+    const json = JSON.parse(spawnSync(process.execPath, [CLI, 'scan', '--format', 'json'], { cwd: dir, encoding: 'utf8' }).stdout) as { mentions: { file: string }[] };
+    assert.strictEqual(json.mentions.length, 200);
+    assert.deepStrictEqual(json.mentions.map((m) => m.file), [...json.mentions.map((m) => m.file)].sort(), 'walk order');
+  });
+
   it('the bundled CLI (dist/cli.js) answers as main() does: exit code, stdout, stderr', async () => {
     const dir = workspace({ 'a.yaml': 'spec:\n  image: k8s.gcr.io/pause:3.2\n', 'b.yaml': 'image: gcr.io/spark-operator/spark:v3.1.1\n' });
     for (const args of [['scan'], ['scan', '--format', 'json'], ['scan', '--format', 'sarif'], ['fix', '--dry-run'], ['scan', '--bogus'], ['nosuch'], ['help'], ['scan', '--help']]) {

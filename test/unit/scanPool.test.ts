@@ -49,7 +49,7 @@ describe('scan pool', function () {
     }
   }
 
-  for (const mode of ['records', 'analysis'] as const) {
+  for (const mode of ['records', 'json', 'analysis'] as const) {
     it(`two threads give what this thread gives (${mode})`, async () => {
       const here = await collect(new ScanPool({ ruleSets: [ruleSet], mode, all: false, threads: 0 }));
       const pool = new ScanPool({ ruleSets: [ruleSet], mode, all: false, threads: 2, minFilesForThreads: 1 });
@@ -59,7 +59,7 @@ describe('scan pool', function () {
       // Findings carry rule copies from the workers: compare what the output shows.
       const shown = (rs: (FileScanResult | undefined)[]) => JSON.stringify(rs.map((r) => ({ ...r, analysis: r?.analysis?.findings.map((f) => [f.rule.id, f.message, f.edits]) })));
       assert.strictEqual(shown(threaded.results), shown(here.results));
-      const flagged = here.results.filter((r) => r?.records?.length || r?.analysis?.findings.length).length;
+      const flagged = here.results.filter((r) => r?.records?.length || r?.json?.count || r?.analysis?.findings.length).length;
       assert.strictEqual(flagged, 100 + 50 + 98, 'flagged files');
       assert.strictEqual(here.results[2]?.skipped, 'binary file');
       assert.match(here.results[5]?.skipped ?? '', /larger than/);
