@@ -2,10 +2,11 @@ import { Transform, pipeline } from 'stream';
 import type { Readable } from 'stream';
 import type { Dispatcher } from 'undici';
 
+import { follow } from './abortFanout';
 import { isLoopbackHost, registryOrigin } from './hosts';
 import { RegistryError } from './registryError';
 import { printable } from './registryPaths';
-import { RequestGuard } from './requestGuard';
+import { type AttemptSignal, RequestGuard } from './requestGuard';
 
 export interface RegistryRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -71,6 +72,7 @@ export class Semaphore {
   }
 }
 
+/** Waits `ms`; rejects with `aborted` when `signal` aborts (one follower of it, abortFanout). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -78,14 +80,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       return;
     }
     const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unfollow();
       resolve();
     }, ms);
-    const onAbort = () => {
+    const unfollow = follow(signal, () => {
       clearTimeout(t);
       reject(new RegistryError('aborted', 'cancelled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    });
   });
 }
 
@@ -102,7 +103,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
  * ProxyAgent does not notice an abort while it keeps re-dialling a proxy that closes the
  * CONNECT (it spins, and the request never settles), so the timeout is enforced here too.
  */
-function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<T>, signal: AttemptSignal): Promise<T> {
   if (signal.aborted) {
     p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
     return Promise.reject(signal.reason as Error);
@@ -132,11 +133,24 @@ function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<
  * the minimum body speed (RequestGuard), and undici's failures as RegistryErrors.
  */
 export class HttpTransport {
+  /** Per host: its origin URL (`https://ghcr.io`), as registryOrigin gives it, parsed once. */
+  private readonly origins = new Map<string, { base: string; origin: string }>();
+
   constructor(private readonly o: TransportOptions) {}
 
-  /** `signal` is the operation's own (abortFanout), never the caller's directly. */
-  async send(host: string, req: RegistryRequest, authorization: string | undefined, signal: AbortSignal): Promise<RegistryResponse> {
-    const base = registryOrigin(host, this.o.insecure, this.o.overrides);
+  private originOf(host: string): { base: string; origin: string } {
+    let o = this.origins.get(host);
+    if (!o) {
+      const base = registryOrigin(host, this.o.insecure, this.o.overrides);
+      o = { base, origin: new URL(base).origin };
+      this.origins.set(host, o);
+    }
+    return o;
+  }
+
+  /** `signal`: the caller's; the attempt follows it (abortFanout) and ends with its own deadlines too. */
+  async send(host: string, req: RegistryRequest, authorization: string | undefined, signal: AbortSignal | undefined): Promise<RegistryResponse> {
+    const { base, origin } = this.originOf(host);
     let url = new URL(req.url, base);
     // A relative path must reach the registry exactly as built (registryPaths): no dot
     // segment resolved away, no query or fragment smuggled in by a name.
@@ -147,7 +161,7 @@ export class HttpTransport {
     let body = req.body;
     // Credentials go only to the registry's own origin: not to an absolute URL elsewhere
     // (an upload Location on another host), and once a redirect leaves, not even back.
-    let mayAuthorize = url.origin === new URL(base).origin;
+    let mayAuthorize = url.origin === origin;
     const { timeoutMs, minBytesPerSecond, speedWindowMs } = this.o;
     // An upload must keep the minimum speed too: its deadline grows with its size.
     const sendMs = body && minBytesPerSecond > 0 ? Math.ceil((body.byteLength / minBytesPerSecond) * 1000) : 0;
@@ -172,7 +186,8 @@ export class HttpTransport {
             method,
             headers,
             body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-            signal: guard.signal,
+            // An EventTarget-like object is all undici asks of a signal (api-request.js).
+            signal: guard.signal as unknown as AbortSignal,
             // undici closes the connection after a HEAD unless told otherwise (undici#258).
             reset: false,
             headersTimeout: timeoutMs + sendMs,
@@ -257,10 +272,10 @@ export class HttpTransport {
     return counter;
   }
 
-  private transportError(e: unknown, host: string, url: URL, phase: 'headers' | 'body', op: AbortSignal, guard: RequestGuard): RegistryError {
+  private transportError(e: unknown, host: string, url: URL, phase: 'headers' | 'body', op: AbortSignal | undefined, guard: RequestGuard): RegistryError {
     if (e instanceof RegistryError) return e;
     if (guard.error) return guard.error;
-    if (op.aborted) return new RegistryError('aborted', 'cancelled');
+    if (op?.aborted) return new RegistryError('aborted', 'cancelled');
     const code = (e as { code?: string }).code ?? '';
     const where = `${host}${url.pathname}`;
     if (/TIMEOUT/.test(code)) return new RegistryError('timeout', `${where}: no answer within ${this.o.timeoutMs / 1000} s`);

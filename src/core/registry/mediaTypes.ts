@@ -24,5 +24,6 @@ export function isIndexMediaType(mediaType: string | undefined): boolean {
 /** `application/json; charset=utf-8` -> `application/json`. */
 export function bareMediaType(contentType: string | undefined): string | undefined {
   if (!contentType) return undefined;
-  return contentType.split(';')[0].trim().toLowerCase() || undefined;
+  const semicolon = contentType.indexOf(';');
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase() || undefined;
 }

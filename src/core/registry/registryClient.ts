@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import type { Dispatcher } from 'undici';
 
-import { abortChild } from './abortFanout';
 import { HttpTransport, type RegistryRequest, type RegistryResponse, Semaphore, header, retryAfterMs, sleep } from './httpTransport';
 import { type PlatformManifest, parsePlatforms, sniffMediaType } from './manifestParsing';
 
@@ -178,29 +177,28 @@ export class RegistryClient {
     if (!isValidRepositoryPath(repo.path)) throw new RegistryError('invalid-repository', `${repo.host}: ${printable(repo.path)} is not a valid repository name`);
     const scope = `repository:${repo.path}:${actions.join(',')}`;
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
-    // One listener on the caller's signal for all requests that share it (abortFanout);
-    // this request's own signal is released when it settles, or when its stream closes.
-    const op = abortChild(req.signal);
-    let keep = false;
+    // The caller's signal: each attempt follows it (RequestGuard, through abortFanout: one
+    // listener on it however many requests are in flight), and so do the back-off sleeps.
+    const signal = req.signal;
     let limiter = this.limiters.get(repo.host);
     if (!limiter) this.limiters.set(repo.host, (limiter = new Semaphore(this.limit)));
     await limiter.acquire();
     try {
       let challenged = false;
       for (let attemptNo = 0; ; attemptNo++) {
-        if (op.signal.aborted) throw new RegistryError('aborted', 'cancelled');
-        const authorization = await this.authorizationFor(repo.host, scope, op.signal);
+        if (signal?.aborted) throw new RegistryError('aborted', 'cancelled');
+        const authorization = await this.authorizationFor(repo.host, scope, signal);
         let res: RegistryResponse;
-        const sent = await this.options.hooks?.beforeSend(repo.host, req.method, req.url, op.signal);
+        const sent = await this.options.hooks?.beforeSend(repo.host, req.method, req.url, signal);
         try {
-          res = await this.transport.send(repo.host, req, authorization, op.signal);
+          res = await this.transport.send(repo.host, req, authorization, signal);
           sent?.(res);
         } catch (e) {
           sent?.();
           const err = e instanceof RegistryError ? e : new RegistryError('network', String(e));
           const transient = err.code === 'timeout' || err.code === 'connection-reset' || err.code === 'truncated';
           if (transient && idempotent && attemptNo < this.retries) {
-            await sleep(this.backoff(attemptNo), op.signal);
+            await sleep(this.backoff(attemptNo), signal);
             continue;
           }
           throw err;
@@ -208,7 +206,7 @@ export class RegistryClient {
         if (res.status === 401 && !challenged) {
           res.stream?.destroy();
           challenged = true;
-          await this.onChallenge(repo.host, scope, res.headers['www-authenticate'], op.signal);
+          await this.onChallenge(repo.host, scope, res.headers['www-authenticate'], signal);
           attemptNo--;
           continue;
         }
@@ -220,18 +218,13 @@ export class RegistryClient {
           const after = retryAfterMs(header(res.headers, 'retry-after'));
           if (after !== undefined && after > this.maxRetryAfterMs) return res;
           // Honour Retry-After, plus jitter so parallel workers do not return in lockstep.
-          await sleep(after !== undefined ? after + Math.random() * this.retryBaseMs : this.backoff(attemptNo), op.signal);
+          await sleep(after !== undefined ? after + Math.random() * this.retryBaseMs : this.backoff(attemptNo), signal);
           continue;
-        }
-        if (res.stream) {
-          keep = true;
-          res.stream.once('close', () => op.release());
         }
         return res;
       }
     } finally {
       limiter.release();
-      if (!keep) op.release();
     }
   }
 
@@ -360,8 +353,7 @@ export class RegistryClient {
     }
     let status: number;
     let text: string;
-    const op = abortChild(signal);
-    const guard = new RequestGuard(op.signal, { where: `${u.host}${u.pathname}`, deadlineMs: this.timeoutMs, minBytesPerSecond: 0, windowMs: this.timeoutMs });
+    const guard = new RequestGuard(signal, { where: `${u.host}${u.pathname}`, deadlineMs: this.timeoutMs, minBytesPerSecond: 0, windowMs: this.timeoutMs });
     try {
       const res = await this.dispatcher.request({
         origin: u.origin,
@@ -369,7 +361,7 @@ export class RegistryClient {
         method,
         headers,
         body,
-        signal: guard.signal,
+        signal: guard.signal as unknown as AbortSignal,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
@@ -377,12 +369,11 @@ export class RegistryClient {
       text = await res.body.text();
     } catch (e) {
       if (guard.error) throw guard.error;
-      if (op.signal.aborted) throw new RegistryError('aborted', 'cancelled');
+      if (signal?.aborted) throw new RegistryError('aborted', 'cancelled');
       const code = (e as { code?: string }).code ?? '';
       throw new RegistryError(code === 'ECONNREFUSED' || code === 'ENOTFOUND' ? 'network' : /TIMEOUT/.test(code) ? 'timeout' : 'network', `the token service for ${host} (${u.host}) could not be reached: ${code || (e as Error).message}`);
     } finally {
       guard.dispose();
-      op.release();
     }
     if (status === 401 || status === 403) {
       throw new RegistryError(

@@ -41,9 +41,18 @@ export function isValidReference(reference: string): boolean {
   return isValidTag(reference) || isValidDigest(reference);
 }
 
+/** Names found valid, a few at a time: a verify of 100,000 tags checks two names 400,000 times. */
+const validPaths = new Set<string>();
+
 export function isValidRepositoryPath(path: string): boolean {
+  if (validPaths.has(path)) return true;
   // No separate empty check: '' splits into one empty component, which PATH_COMPONENT refuses.
-  return path.length <= MAX_NAME && path.split('/').every((c) => PATH_COMPONENT.test(c));
+  const valid = path.length <= MAX_NAME && path.split('/').every((c) => PATH_COMPONENT.test(c));
+  if (valid) {
+    if (validPaths.size >= 256) validPaths.clear();
+    validPaths.add(path);
+  }
+  return valid;
 }
 
 /** A short, printable form of a hostile value for a message (no control characters, bounded length). */
@@ -57,15 +66,21 @@ function segment(s: string): string {
   return encodeURIComponent(s).replace(/%3A/gi, ':');
 }
 
+/**
+ * A valid name as a path. Its characters (`a-z0-9._-` and `/`) are all unreserved, so
+ * percent-encoding would leave it as it is: the grammar check is the whole guard.
+ */
 function checkedName(repoPath: string, ctx: PathContext): string {
   if (!isValidRepositoryPath(repoPath)) {
     throw new RegistryError('invalid-repository', `${ctx.host}: ${printable(repoPath)} is not a valid repository name (lowercase letters, digits and . _ - between them, / between components)`);
   }
-  return repoPath.split('/').map(segment).join('/');
+  return repoPath;
 }
 
+/** A tag (unreserved characters only: itself) or a digest (percent-encoded, `:` kept). */
 function checkedReference(reference: string, ctx: PathContext): string {
-  if (!isValidReference(reference)) {
+  if (isValidTag(reference)) return reference;
+  if (!isValidDigest(reference)) {
     throw new RegistryError('invalid-reference', `${ctx.host}: ${printable(reference)} is neither a valid tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}) nor a digest`);
   }
   return segment(reference);
