@@ -7,6 +7,7 @@ import { isLoopbackHost, registryOrigin } from './hosts';
 import { RegistryError } from './registryError';
 import { printable } from './registryPaths';
 import { type AttemptSignal, RequestGuard } from './requestGuard';
+import { RequestTarget } from './requestTarget';
 
 export interface RegistryRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -48,6 +49,22 @@ export interface TransportOptions {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A HEAD's body (and a streamed answer's): empty, shared. */
+const EMPTY = Buffer.alloc(0);
+
+/** An answer whose `url` is parsed only if the caller asks (RequestTarget). */
+class Answer implements RegistryResponse {
+  constructor(
+    readonly status: number,
+    readonly headers: RegistryResponse['headers'],
+    readonly body: Buffer,
+    private readonly target: RequestTarget,
+  ) {}
+
+  get url(): URL {
+    return this.target.url;
+  }
+}
 
 export function header(h: RegistryResponse['headers'], name: string): string | undefined {
   const v = h[name];
@@ -58,12 +75,13 @@ export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
+  /** undefined: acquired at once (no promise to wait for, the common case); else wait for it. */
+  acquire(): Promise<void> | undefined {
     if (this.active < this.limit) {
       this.active++;
-      return;
+      return undefined;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
   release(): void {
     const next = this.waiting.shift();
@@ -151,22 +169,22 @@ export class HttpTransport {
   /** `signal`: the caller's; the attempt follows it (abortFanout) and ends with its own deadlines too. */
   async send(host: string, req: RegistryRequest, authorization: string | undefined, signal: AbortSignal | undefined): Promise<RegistryResponse> {
     const { base, origin } = this.originOf(host);
-    let url = new URL(req.url, base);
+    let target = RequestTarget.of(req.url, base, origin);
     // A relative path must reach the registry exactly as built (registryPaths): no dot
     // segment resolved away, no query or fragment smuggled in by a name.
-    if (req.url.startsWith('/') && url.pathname + url.search !== req.url) {
-      throw new RegistryError('invalid-reference', `${host}: refusing to request ${printable(req.url)}: the URL parser changes it to ${printable(url.pathname + url.search)}`);
+    if (req.url.startsWith('/') && target.path !== req.url) {
+      throw new RegistryError('invalid-reference', `${host}: refusing to request ${printable(req.url)}: the URL parser changes it to ${printable(target.path)}`);
     }
     let method = req.method;
     let body = req.body;
     // Credentials go only to the registry's own origin: not to an absolute URL elsewhere
     // (an upload Location on another host), and once a redirect leaves, not even back.
-    let mayAuthorize = url.origin === origin;
+    let mayAuthorize = target.origin === origin;
     const { timeoutMs, minBytesPerSecond, speedWindowMs } = this.o;
     // An upload must keep the minimum speed too: its deadline grows with its size.
     const sendMs = body && minBytesPerSecond > 0 ? Math.ceil((body.byteLength / minBytesPerSecond) * 1000) : 0;
     const guard = new RequestGuard(signal, {
-      where: `${host}${url.pathname}`,
+      where: `${host}${target.pathname}`,
       deadlineMs: req.stream ? undefined : timeoutMs + sendMs,
       // A streamed answer's headers still get `timeoutMs`.
       headersDeadlineMs: req.stream ? timeoutMs + sendMs : undefined,
@@ -181,8 +199,8 @@ export class HttpTransport {
         let phase: 'headers' | 'body' = 'headers';
         try {
           const res = await untilAborted(this.o.dispatcher.request({
-            origin: url.origin,
-            path: url.pathname + url.search,
+            origin: target.origin,
+            path: target.path,
             method,
             headers,
             body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
@@ -196,7 +214,8 @@ export class HttpTransport {
           const location = header(res.headers, 'location');
           if (REDIRECTS.has(res.statusCode) && location && method !== 'POST' && method !== 'PATCH' && method !== 'DELETE' && !(method === 'PUT' && res.statusCode !== 307 && res.statusCode !== 308)) {
             await res.body.dump();
-            if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${url.pathname}`);
+            if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${target.pathname}`);
+            const url = target.url;
             let next: URL;
             try {
               next = new URL(location, url);
@@ -211,20 +230,21 @@ export class HttpTransport {
               method = 'GET';
               body = undefined;
             }
-            url = next;
+            target = RequestTarget.at(next);
             continue;
           }
           phase = 'body';
-          guard.startBody();
+          // A HEAD has no body to keep a speed: no speed check (an interval timer) for it.
+          if (method !== 'HEAD') guard.startBody();
           if (req.stream && method === 'GET' && res.statusCode === 200) {
             handedOver = true;
-            const where = url;
-            return { status: 200, headers: res.headers, body: Buffer.alloc(0), url, stream: this.counted(res.body, guard, (e) => this.transportError(e, host, where, 'body', signal, guard)) };
+            const where = target;
+            return { status: 200, headers: res.headers, body: EMPTY, url: where.url, stream: this.counted(res.body, guard, (e) => this.transportError(e, host, where, 'body', signal, guard)) };
           }
           let buf: Buffer;
           if (method === 'HEAD') {
             await res.body.dump();
-            buf = Buffer.alloc(0);
+            buf = EMPTY;
           } else {
             const max = req.maxBytes ?? 8 * 1024 * 1024;
             const chunks: Buffer[] = [];
@@ -234,19 +254,19 @@ export class HttpTransport {
               guard.count(chunk.length);
               if (n > max) {
                 res.body.destroy();
-                throw new RegistryError('bad-response', `${host}: answer for ${url.pathname} is larger than ${max} bytes`);
+                throw new RegistryError('bad-response', `${host}: answer for ${target.pathname} is larger than ${max} bytes`);
               }
               chunks.push(chunk);
             }
             buf = Buffer.concat(chunks, n);
             const declared = header(res.headers, 'content-length');
             if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== n) {
-              throw new RegistryError('truncated', `${host}: answer for ${url.pathname} ended after ${n} of ${declared} bytes`);
+              throw new RegistryError('truncated', `${host}: answer for ${target.pathname} ended after ${n} of ${declared} bytes`);
             }
           }
-          return { status: res.statusCode, headers: res.headers, body: buf, url };
+          return new Answer(res.statusCode, res.headers, buf, target);
         } catch (e) {
-          throw this.transportError(e, host, url, phase, signal, guard);
+          throw this.transportError(e, host, target, phase, signal, guard);
         }
       }
     } finally {
@@ -272,12 +292,12 @@ export class HttpTransport {
     return counter;
   }
 
-  private transportError(e: unknown, host: string, url: URL, phase: 'headers' | 'body', op: AbortSignal | undefined, guard: RequestGuard): RegistryError {
+  private transportError(e: unknown, host: string, target: RequestTarget, phase: 'headers' | 'body', op: AbortSignal | undefined, guard: RequestGuard): RegistryError {
     if (e instanceof RegistryError) return e;
     if (guard.error) return guard.error;
     if (op?.aborted) return new RegistryError('aborted', 'cancelled');
     const code = (e as { code?: string }).code ?? '';
-    const where = `${host}${url.pathname}`;
+    const where = `${host}${target.pathname}`;
     if (/TIMEOUT/.test(code)) return new RegistryError('timeout', `${where}: no answer within ${this.o.timeoutMs / 1000} s`);
     if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return new RegistryError('truncated', `${where}: the answer was cut short`);
     if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {

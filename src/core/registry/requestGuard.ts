@@ -58,12 +58,11 @@ export class AttemptSignal {
 
 export class RequestGuard {
   private readonly attempt = new AttemptSignal();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private headersTimer: NodeJS.Timeout | undefined;
+  private speedTimer: NodeJS.Timeout | undefined;
   private failure: RegistryError | undefined;
   private bytes = 0;
-  /** Cumulative byte counts, one per tick, for the sliding window. */
-  private samples: number[] = [];
   private readonly unfollow: () => void;
   private onFail: ((e: RegistryError) => void) | undefined;
 
@@ -75,7 +74,7 @@ export class RequestGuard {
     this.unfollow = follow(parent, (reason) => this.attempt.abort(reason));
     if (opts.deadlineMs !== undefined) {
       const ms = opts.deadlineMs;
-      this.timers.push(setTimeout(() => this.fail(new RegistryError('timeout', `${opts.where}: no complete answer within ${seconds(ms)}`)), ms));
+      this.deadlineTimer = setTimeout(() => this.fail(new RegistryError('timeout', `${opts.where}: no complete answer within ${seconds(ms)}`)), ms);
     }
     if (opts.headersDeadlineMs !== undefined) {
       const ms = opts.headersDeadlineMs;
@@ -105,19 +104,21 @@ export class RequestGuard {
     if (minBytesPerSecond <= 0 || this.failure) return;
     const tick = Math.max(10, Math.floor(windowMs / 10));
     const ticksPerWindow = Math.max(1, Math.round(windowMs / tick));
-    this.samples = [this.bytes];
+    // Cumulative byte counts, one per tick, for the sliding window.
+    const samples = [this.bytes];
     const t = setInterval(() => {
-      this.samples.push(this.bytes);
-      if (this.samples.length <= ticksPerWindow) return;
-      this.samples.shift();
-      const got = this.bytes - this.samples[0];
+      samples.push(this.bytes);
+      if (samples.length <= ticksPerWindow) return;
+      samples.shift();
+      const got = this.bytes - samples[0];
       const need = (minBytesPerSecond * windowMs) / 1000;
       if (got < need) {
         this.fail(new RegistryError('timeout', `${where}: too slow: ${got} bytes in the last ${seconds(windowMs)}, below the minimum ${formatSpeed(minBytesPerSecond)} (--min-speed)`));
       }
     }, tick);
     t.unref();
-    this.timers.push(t);
+    if (this.speedTimer) clearInterval(this.speedTimer);
+    this.speedTimer = t;
   }
 
   count(n: number): void {
@@ -126,8 +127,8 @@ export class RequestGuard {
 
   /** The body was read and the attempt is over: stop every timer, drop the listener. */
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.length = 0;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    if (this.speedTimer) clearInterval(this.speedTimer);
     if (this.headersTimer) clearTimeout(this.headersTimer);
     this.unfollow();
   }
