@@ -111,6 +111,9 @@ async function platformsOf(client: RegistryClient, repo: Repository, d: Manifest
 
 const mediaTypes = new Map<string, string>();
 
+/** Identical tags share one empty platform list (frozen: nothing may add to it). */
+const NO_PLATFORMS: PlatformParity[] = Object.freeze([]) as unknown as PlatformParity[];
+
 /** The descriptor with its media type interned: a registry answers with a handful of them, each HEAD with a fresh string. */
 function compact(d: ManifestDescriptor): ManifestDescriptor {
   let t = mediaTypes.get(d.mediaType);
@@ -123,22 +126,22 @@ function compact(d: ManifestDescriptor): ManifestDescriptor {
 
 /** One tag on both sides; `inOld`/`inNew` say where it is listed. Never throws for registry trouble. */
 export async function compareTag(client: RegistryClient, oldRepo: Repository, newRepo: Repository, tag: string, inOld: boolean, inNew: boolean, signal?: AbortSignal): Promise<TagParity> {
-  const base: TagParity = { tag, status: 'error', old: null, new: null, platforms: [] };
   const [o, n] = await Promise.all([
     inOld ? client.headManifest(oldRepo, tag, signal) : undefined,
     inNew ? client.headManifest(newRepo, tag, signal) : undefined,
   ]);
-  if (o && !o.ok) return { ...base, cause: cause(o.error) };
-  if (n && !n.ok && n.error.code !== 'manifest-not-found') return { ...base, old: o?.value ?? null, cause: cause(n.error) };
+  // Literals of one shape, not spreads of a base: this runs 100,000 times in a large verify.
+  if (o && !o.ok) return { tag, status: 'error', old: null, new: null, platforms: [], cause: cause(o.error) };
+  if (n && !n.ok && n.error.code !== 'manifest-not-found') return { tag, status: 'error', old: o?.value ?? null, new: null, platforms: [], cause: cause(n.error) };
   const oldD = o ? compact(o.value) : null;
   const newD = n?.ok ? compact(n.value) : null;
-  if (!oldD && !newD) return { ...base, cause: { code: 'manifest-not-found', message: `${tag}: listed but not found on either side` } };
-  if (!newD) return { ...base, status: 'missing', old: oldD };
-  if (!oldD) return { ...base, status: 'only-in-new', new: newD };
+  if (!oldD && !newD) return { tag, status: 'error', old: null, new: null, platforms: [], cause: { code: 'manifest-not-found', message: `${tag}: listed but not found on either side` } };
+  if (!newD) return { tag, status: 'missing', old: oldD, new: null, platforms: [] };
+  if (!oldD) return { tag, status: 'only-in-new', old: null, new: newD, platforms: [] };
   // Identical: one descriptor for both sides when they agree (a report of 100,000 tags keeps
   // every result; this and interned media types take it from ~470 to ~300 bytes a tag).
-  if (oldD.digest === newD.digest) return { ...base, status: 'identical', old: oldD, new: newD.mediaType === oldD.mediaType ? oldD : newD };
-  const result: TagParity = { ...base, status: 'different', old: oldD, new: newD };
+  if (oldD.digest === newD.digest) return { tag, status: 'identical', old: oldD, new: newD.mediaType === oldD.mediaType ? oldD : newD, platforms: NO_PLATFORMS };
+  const result: TagParity = { tag, status: 'different', old: oldD, new: newD, platforms: [] };
   if (isIndexMediaType(oldD.mediaType) || isIndexMediaType(newD.mediaType)) {
     const [op, np] = await Promise.all([platformsOf(client, oldRepo, oldD, signal), platformsOf(client, newRepo, newD, signal)]);
     if (!op.ok) return { ...result, status: 'error', cause: cause(op.error) };
