@@ -485,16 +485,20 @@ export class RegistryClient {
   }
 
   /** HEAD a manifest: its digest from `Docker-Content-Digest`, or from the bytes of a GET when the header is missing. */
-  headManifest(repo: Repository, reference: string, signal?: AbortSignal): Promise<Result<ManifestDescriptor>> {
-    return attempt(async () => {
+  async headManifest(repo: Repository, reference: string, signal?: AbortSignal): Promise<Result<ManifestDescriptor>> {
+    // attempt() spelled out: two promises fewer for each of a large verify's 200,000 HEADs.
+    try {
       const res = await this.request(repo, { method: 'HEAD', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, signal });
       if (res.status !== 200) throw this.statusError(res, formatReference(repo, reference), 'manifest-not-found');
       const digest = header(res.headers, 'docker-content-digest');
       const mediaType = bareMediaType(header(res.headers, 'content-type'));
-      if (digest && DIGEST.test(digest) && mediaType && mediaType !== 'application/json') return { digest, mediaType };
+      if (digest && DIGEST.test(digest) && mediaType && mediaType !== 'application/json') return { ok: true, value: { digest, mediaType } };
       const m = await this.fetchManifest(repo, reference, signal);
-      return { digest: m.digest, mediaType: m.mediaType };
-    });
+      return { ok: true, value: { digest: m.digest, mediaType: m.mediaType } };
+    } catch (e) {
+      if (e instanceof RegistryError) return { ok: false, error: e };
+      throw e;
+    }
   }
 
   /** GET a manifest and check its bytes: against the digest asked for, and against `Docker-Content-Digest`. */
