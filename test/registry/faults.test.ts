@@ -66,6 +66,9 @@ describe('registry client through a fault-injecting proxy', function () {
     { tag: 'truncated-always', fault: always({ kind: 'truncate' }), call: getOf, code: 'truncated' },
     { tag: 'corrupt-by-tag', fault: always({ kind: 'corrupt' }), call: getOf, code: 'digest-mismatch' },
     { tag: 'redirected', fault: always({ kind: 'redirect' }), call: getOf },
+    // A HEAD goes through undici's dispatch API (headDispatch.ts), not request(): its redirects too.
+    { tag: 'redirected-head', fault: always({ kind: 'redirect' }), call: headOf },
+    { tag: 'redirected-head-303', fault: always({ kind: 'redirect', status: 303 }), call: headOf },
   ];
   for (const c of cases) faults.set(c.tag, c.fault);
 

@@ -3,6 +3,7 @@ import type { Readable } from 'stream';
 import type { Dispatcher } from 'undici';
 
 import { follow } from './abortFanout';
+import { dispatchHead } from './headDispatch';
 import { isLoopbackHost, registryOrigin } from './hosts';
 import { RegistryError } from './registryError';
 import { printable } from './registryPaths';
@@ -198,34 +199,43 @@ export class HttpTransport {
         if (authorization && mayAuthorize) headers.authorization = authorization;
         let phase: 'headers' | 'body' = 'headers';
         try {
-          const res = await untilAborted(this.o.dispatcher.request({
+          const opts = {
             origin: target.origin,
             path: target.path,
             method,
             headers,
-            body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-            // An EventTarget-like object is all undici asks of a signal (api-request.js).
-            signal: guard.signal as unknown as AbortSignal,
             // undici closes the connection after a HEAD unless told otherwise (undici#258).
             reset: false,
             headersTimeout: timeoutMs + sendMs,
             bodyTimeout: timeoutMs,
+          };
+          if (method === 'HEAD') {
+            const head = await untilAborted(dispatchHead(this.o.dispatcher, opts, guard.signal), guard.signal);
+            const location = header(head.headers, 'location');
+            if (REDIRECTS.has(head.statusCode) && location) {
+              if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${target.pathname}`);
+              const next = this.redirectTarget(host, target.url, location);
+              if (next.origin !== target.origin) mayAuthorize = false;
+              // As for any other method (below): a 303 is followed with a GET.
+              if (head.statusCode === 303) method = 'GET';
+              target = RequestTarget.at(next);
+              continue;
+            }
+            // No body, so no speed check (an interval timer) either: the deadline covers it.
+            return new Answer(head.statusCode, head.headers, EMPTY, target);
+          }
+          const res = await untilAborted(this.o.dispatcher.request({
+            ...opts,
+            body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+            // An EventTarget-like object is all undici asks of a signal (api-request.js).
+            signal: guard.signal as unknown as AbortSignal,
           }), guard.signal);
           const location = header(res.headers, 'location');
           if (REDIRECTS.has(res.statusCode) && location && method !== 'POST' && method !== 'PATCH' && method !== 'DELETE' && !(method === 'PUT' && res.statusCode !== 307 && res.statusCode !== 308)) {
             await res.body.dump();
             if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${target.pathname}`);
-            const url = target.url;
-            let next: URL;
-            try {
-              next = new URL(location, url);
-            } catch {
-              throw new RegistryError('bad-response', `${host}: a redirect to ${printable(location)}, which is not a URL`);
-            }
-            if (next.protocol !== 'https:' && !(next.protocol === 'http:' && (isLoopbackHost(next.host) || url.protocol === 'http:'))) {
-              throw new RegistryError('bad-response', `${host} redirected to a ${next.protocol} URL`);
-            }
-            if (next.origin !== url.origin) mayAuthorize = false;
+            const next = this.redirectTarget(host, target.url, location);
+            if (next.origin !== target.origin) mayAuthorize = false;
             if (res.statusCode === 303) {
               method = 'GET';
               body = undefined;
@@ -234,35 +244,28 @@ export class HttpTransport {
             continue;
           }
           phase = 'body';
-          // A HEAD has no body to keep a speed: no speed check (an interval timer) for it.
-          if (method !== 'HEAD') guard.startBody();
+          guard.startBody();
           if (req.stream && method === 'GET' && res.statusCode === 200) {
             handedOver = true;
             const where = target;
             return { status: 200, headers: res.headers, body: EMPTY, url: where.url, stream: this.counted(res.body, guard, (e) => this.transportError(e, host, where, 'body', signal, guard)) };
           }
-          let buf: Buffer;
-          if (method === 'HEAD') {
-            await res.body.dump();
-            buf = EMPTY;
-          } else {
-            const max = req.maxBytes ?? 8 * 1024 * 1024;
-            const chunks: Buffer[] = [];
-            let n = 0;
-            for await (const chunk of res.body as AsyncIterable<Buffer>) {
-              n += chunk.length;
-              guard.count(chunk.length);
-              if (n > max) {
-                res.body.destroy();
-                throw new RegistryError('bad-response', `${host}: answer for ${target.pathname} is larger than ${max} bytes`);
-              }
-              chunks.push(chunk);
+          const max = req.maxBytes ?? 8 * 1024 * 1024;
+          const chunks: Buffer[] = [];
+          let n = 0;
+          for await (const chunk of res.body as AsyncIterable<Buffer>) {
+            n += chunk.length;
+            guard.count(chunk.length);
+            if (n > max) {
+              res.body.destroy();
+              throw new RegistryError('bad-response', `${host}: answer for ${target.pathname} is larger than ${max} bytes`);
             }
-            buf = Buffer.concat(chunks, n);
-            const declared = header(res.headers, 'content-length');
-            if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== n) {
-              throw new RegistryError('truncated', `${host}: answer for ${target.pathname} ended after ${n} of ${declared} bytes`);
-            }
+            chunks.push(chunk);
+          }
+          const buf = Buffer.concat(chunks, n);
+          const declared = header(res.headers, 'content-length');
+          if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== n) {
+            throw new RegistryError('truncated', `${host}: answer for ${target.pathname} ended after ${n} of ${declared} bytes`);
           }
           return new Answer(res.statusCode, res.headers, buf, target);
         } catch (e) {
@@ -272,6 +275,20 @@ export class HttpTransport {
     } finally {
       if (!handedOver) guard.dispose();
     }
+  }
+
+  /** Where a redirect from `url` to `location` goes: a URL, https (or http on loopback, or from http). */
+  private redirectTarget(host: string, url: URL, location: string): URL {
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new RegistryError('bad-response', `${host}: a redirect to ${printable(location)}, which is not a URL`);
+    }
+    if (next.protocol !== 'https:' && !(next.protocol === 'http:' && (isLoopbackHost(next.host) || url.protocol === 'http:'))) {
+      throw new RegistryError('bad-response', `${host} redirected to a ${next.protocol} URL`);
+    }
+    return next;
   }
 
   /**
