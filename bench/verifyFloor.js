@@ -2,7 +2,10 @@
 // The floor for `npm run bench:verify-scale`: the same requests `verify OLD NEW` makes, from a
 // bare undici Pool at the same concurrency: both tag listings (pages of 1,000, following
 // Link), then for CONC tags at a time a HEAD on each side that lists the tag, both at once,
-// as verify's compareTag does. Usage: node bench/verifyFloor.js HOST CONC
+// as verify's compareTag does. Usage: node bench/verifyFloor.js HOST CONC [request|dispatch]
+// `request` (the default) sends each HEAD with pool.request(), as most undici code does;
+// `dispatch` with pool.dispatch() and a bare handler, the leaner API verify itself uses
+// for HEADs (src/core/registry/headDispatch.ts).
 'use strict';
 const { Pool } = require('undici');
 
@@ -34,11 +37,31 @@ async function main() {
   const oldSet = new Set(oldTags);
   const newSet = new Set(newTags);
   const tags = [...new Set([...oldTags, ...newTags])];
-  const head = async (repo, tag) => {
+  const viaRequest = async (repo, tag) => {
     const res = await pool.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${tag}`, headers: { accept: ACCEPT }, reset: false });
     await res.body.dump();
     return res.statusCode === 200 && res.headers['docker-content-digest'] ? 1 : 0;
   };
+  const viaDispatch = (repo, tag) =>
+    new Promise((resolve, reject) => {
+      let status = 0;
+      let digest;
+      pool.dispatch({ method: 'HEAD', path: `/v2/${repo}/manifests/${tag}`, headers: { accept: ACCEPT }, reset: false }, {
+        onRequestStart() {},
+        onResponseStart(_c, s, h) {
+          status = s;
+          digest = h['docker-content-digest'];
+        },
+        onResponseData() {},
+        onResponseEnd() {
+          resolve(status === 200 && digest ? 1 : 0);
+        },
+        onResponseError(_c, e) {
+          reject(e);
+        },
+      });
+    });
+  const head = process.argv[4] === 'dispatch' ? viaDispatch : viaRequest;
   let next = 0;
   let found = 0;
   const worker = async () => {
