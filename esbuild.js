@@ -23,6 +23,17 @@ const coreFence = {
   },
 };
 
+// undici is most of the CLI's and the extension's bundle (~1 MB of ~1.7 MB), and only a
+// registry command or the Tag Explorer needs it: it is its own file, dist/undici.js, which
+// loadUndici requires on first use, so that a scan (a pre-commit hook, an activation)
+// does not parse it. ~20 ms off every start.
+const undiciApart = {
+  name: 'undici-apart',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -38,8 +49,9 @@ const common = {
 
 async function main() {
   const contexts = await Promise.all([
-    esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
-    esbuild.context({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+    esbuild.context({ ...common, plugins: [coreFence, undiciApart], entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
+    esbuild.context({ ...common, plugins: [coreFence, undiciApart], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+    esbuild.context({ ...common, entryPoints: [require.resolve('undici')], outfile: 'dist/undici.js' }),
     // The scan pool's thread: ScanPool loads it from next to the bundle that runs it.
     esbuild.context({ ...common, entryPoints: ['src/scanPool/scanWorker.ts'], outfile: 'dist/scanWorker.js' }),
   ]);
@@ -49,7 +61,7 @@ async function main() {
   }
   // A production build over a development one would leave its maps behind, next to
   // bundles they no longer describe.
-  if (production) for (const f of ['extension.js.map', 'cli.js.map', 'scanWorker.js.map']) fs.rmSync(path.join(__dirname, 'dist', f), { force: true });
+  if (production) for (const f of ['extension.js.map', 'cli.js.map', 'scanWorker.js.map', 'undici.js.map']) fs.rmSync(path.join(__dirname, 'dist', f), { force: true });
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   fs.chmodSync(path.join(__dirname, 'dist', 'cli.js'), 0o755);

@@ -41,14 +41,14 @@ try {
   const tarball = path.join(tmp, info.filename);
   console.log(`${info.filename}: ${(info.size / 1024).toFixed(1)} KB packed, ${(info.unpackedSize / 1024).toFixed(1)} KB unpacked`);
   for (const f of files) console.log(`    ${f}`);
-  for (const f of ['dist/cli.js', 'dist/scanWorker.js', 'README.md', 'LICENSE', 'package.json']) check(`contains ${f}`, files.includes(f));
+  for (const f of ['dist/cli.js', 'dist/scanWorker.js', 'dist/undici.js', 'README.md', 'LICENSE', 'package.json']) check(`contains ${f}`, files.includes(f));
   // pre-commit runs a plain `npm pack` and takes its whole stdout as the tarball's name.
   fs.mkdirSync(path.join(tmp, 'plain'));
   const plainEnv = { ...process.env };
   delete plainEnv.npm_config_foreground_scripts; // set when this runs under `npm test`
   const plain = run(npm, ['pack', '--pack-destination', path.join(tmp, 'plain')], { cwd: root, env: plainEnv });
   check('a plain `npm pack` prints only the tarball name (what pre-commit reads)', plain.stdout.trim() === info.filename, JSON.stringify(plain.stdout));
-  const extra = files.filter((f) => !['dist/cli.js', 'dist/scanWorker.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].includes(f));
+  const extra = files.filter((f) => !['dist/cli.js', 'dist/scanWorker.js', 'dist/undici.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].includes(f));
   check('nothing else (no dist/extension.js, source maps, sources or tests)', extra.length === 0, extra.join(', '));
 
   // Offline, an empty cache, and a registry nobody listens on: any download fails the install.
@@ -67,6 +67,11 @@ try {
   const userEnv = { ...process.env, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${process.env.PATH}`, NODE_PATH: '' };
   const version = run('registry-migrator', ['--version'], { cwd: tmp, env: userEnv });
   check(`\`registry-migrator --version\` prints ${pkg.version}`, version.status === 0 && version.stdout.trim() === pkg.version, JSON.stringify(version.stdout.trim()));
+
+  // A registry command loads undici from dist/undici.js, beside the CLI: nothing listens on
+  // port 9, so a working install says "connection refused" (exit 3), a broken one crashes.
+  const tags = run('registry-migrator', ['tags', '127.0.0.1:9/app'], { cwd: tmp, env: userEnv });
+  check('`registry-migrator tags` loads undici from the package (connection refused, exit 3)', tags.status === 3 && /connection refused/.test(tags.stderr), `exit ${tags.status} ${tags.stderr}`);
 
   const ws = path.join(tmp, 'workspace');
   fs.cpSync(path.join(root, 'examples', 'workspace'), ws, { recursive: true });

@@ -68,8 +68,8 @@ try {
     const top = new Set(['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt']);
     const extra = files.filter((f) => !/^dist\//.test(f) && !/^media\//.test(f) && !top.has(f));
     check('holds only dist/, media/, package.json, README, CHANGELOG, LICENSE', extra.length === 0, extra.join(', '));
-    for (const f of ['dist/extension.js', 'dist/scanWorker.js', ...top]) check(`contains ${f}`, files.includes(f));
-    check('dist/ is the extension bundle and its scan worker alone (no CLI, no source map)', files.filter((f) => f.startsWith('dist/')).sort().join() === 'dist/extension.js,dist/scanWorker.js');
+    for (const f of ['dist/extension.js', 'dist/scanWorker.js', 'dist/undici.js', ...top]) check(`contains ${f}`, files.includes(f));
+    check('dist/ is the extension bundle, its scan worker and undici alone (no CLI, no source map)', files.filter((f) => f.startsWith('dist/')).sort().join() === 'dist/extension.js,dist/scanWorker.js,dist/undici.js');
     check('no source maps, no TypeScript sources, no tests', !files.some((f) => /\.map$|\.ts$|(^|\/)test\//.test(f)));
     check('under 1 MB', size < MAX_BYTES, `${(size / 1024).toFixed(1)} KB`);
     const bundle = entries.get('extension/dist/extension.js')?.().toString('utf8') ?? '';
