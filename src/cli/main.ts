@@ -52,8 +52,20 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 if (require.main === module) {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  let full = false;
   const io: CliIO = {
-    out: (t) => process.stdout.write(t),
+    out: (t) => {
+      if (!process.stdout.write(t)) full = true;
+    },
+    drain: () =>
+      full
+        ? new Promise<void>((resolve) => {
+            process.stdout.once('drain', () => {
+              full = false;
+              resolve();
+            });
+          })
+        : Promise.resolve(),
     err: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,

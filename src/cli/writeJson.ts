@@ -57,10 +57,39 @@ export class JsonObjectWriter {
     this.out(this.fields ? '\n}\n' : '}\n');
   }
 
+  /** Hands what is buffered to `out` now (writeJsonPaced, before it waits for a drain). */
+  flushNow(): void {
+    this.flush();
+  }
+
   private flush(): void {
     if (this.chunk) this.out(this.chunk);
     this.chunk = '';
   }
+}
+
+/**
+ * writeJson for a large report, waiting for `drain` after each 1,000 array items (CliIO.drain):
+ * the output leaves as it is written instead of all waiting in memory behind a slow pipe.
+ */
+export async function writeJsonPaced(out: (text: string) => void, drain: (() => Promise<void>) | undefined, value: Record<string, unknown>): Promise<void> {
+  const w = new JsonObjectWriter(out);
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (!drain || !Array.isArray(v) || v.length === 0) {
+      w.field(k, v);
+      continue;
+    }
+    w.arrayStart(k);
+    for (let i = 0; i < v.length; i += 1000) {
+      const batch = v.slice(i, i + 1000);
+      w.itemsText(arrayItemsText(batch), batch.length);
+      w.flushNow();
+      await drain();
+    }
+    w.arrayEnd();
+  }
+  w.end();
 }
 
 export function writeJson(out: (text: string) => void, value: Record<string, unknown>): void {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { JsonObjectWriter, writeJson } from '../../src/cli/writeJson';
+import { JsonObjectWriter, writeJson, writeJsonPaced } from '../../src/cli/writeJson';
 import { arrayItemsText } from '../../src/core/report/jsonItems';
 
 describe('writeJson', () => {
@@ -31,6 +31,24 @@ describe('writeJson', () => {
     w.end();
     const expected = { mentions: files.flat(), filesScanned: 5 };
     assert.strictEqual(chunks.join(''), JSON.stringify(expected, null, 2) + '\n');
+  });
+  // verify --format json on 100,000 tags: the report leaves 1,000 items at a time, each
+  // chunk written before the wait for the pipe to drain, and reads as one JSON.stringify.
+  it('writeJsonPaced: the same text as writeJson, written and drained 1,000 items at a time', async () => {
+    const value = { results: Array.from({ length: 2500 }, (_, i) => ({ tag: `1.${i}`, old: i % 3 ? { d: 'x' } : null, platforms: [] })), empty: [], summary: { total: 2500 } };
+    const chunks: string[] = [];
+    const writtenAtDrain: number[] = [];
+    await writeJsonPaced((t) => chunks.push(t), () => {
+      writtenAtDrain.push(chunks.join('').length);
+      return Promise.resolve();
+    }, value);
+    const expected = JSON.stringify(value, null, 2) + '\n';
+    assert.strictEqual(chunks.join(''), expected);
+    assert.strictEqual(writtenAtDrain.length, 3, 'one wait per 1,000 results');
+    assert.ok(writtenAtDrain[0] > 0 && writtenAtDrain[0] < writtenAtDrain[1] && writtenAtDrain[2] < expected.length, `each batch was out before its wait: ${writtenAtDrain.join(', ')}`);
+    const unpaced: string[] = [];
+    await writeJsonPaced((t) => unpaced.push(t), undefined, value);
+    assert.strictEqual(unpaced.join(''), expected, 'without drain (tests, no pipe) it is writeJson');
   });
   it('no chunks at all: an empty array', () => {
     const chunks: string[] = [];

@@ -4,7 +4,7 @@ import type { Command } from '../command';
 import { type CliIO, UsageError } from '../io';
 import { progressBar } from '../progressBar';
 import { type GateVerdict, type VerifyReport, createDefaultRegistryClient, parseRepository, verifyGate, verifyRepositories } from '../../core/registry/index';
-import { writeJson } from '../writeJson';
+import { writeJsonPaced } from '../writeJson';
 import { parityNote, renderVerifyMarkdown, shortDigest } from '../../core/registry/verifyReportFormat';
 
 const usage = `Usage: registry-migrator verify OLD_REPO NEW_REPO [--tags REGEX] [--since VERSION] [--semver] [--exact] [--concurrency N] [--format text|json|markdown] [--timeout SECONDS] [--min-speed KIB_PER_S] [--insecure-registry HOST]...
@@ -61,8 +61,8 @@ function gateLine(gate: GateVerdict): string {
 }
 
 /** Streamed: 100,000 tags' results would be one string of some 50 MB (bench:verify-scale). */
-function writeReportJson(io: CliIO, report: VerifyReport, gate: GateVerdict): void {
-  writeJson((t) => io.out(t), { results: report.results, summary: report.summary, gate });
+function writeReportJson(io: CliIO, report: VerifyReport, gate: GateVerdict): Promise<void> {
+  return writeJsonPaced((t) => io.out(t), io.drain, { results: report.results, summary: report.summary, gate });
 }
 
 export const verifyCommand: Command = {
@@ -92,7 +92,7 @@ export const verifyCommand: Command = {
       bar?.clear();
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
       const gate = verifyGate(report, { exact: options.exact === true });
-      if (format === 'json') writeReportJson(io, report, gate);
+      if (format === 'json') await writeReportJson(io, report, gate);
       else io.out(format === 'markdown' ? renderVerifyMarkdown(report) + `\n${gateLine(gate)}\n` : renderText(report, gate));
       if (format !== 'text' && gate.outcome === 'unchecked') io.err(`registry-migrator verify: ${gate.reason}\n`);
       return gate.exitCode;
