@@ -29,7 +29,7 @@ export function describeExtensionUnderTest(): void {
         // What a user's VS Code unpacks: the allowlist of .vscodeignore and nothing else.
         // (vsce writes readme.md, changelog.md and LICENSE.txt under those names.)
         assert.deepStrictEqual(files.filter((f) => !/^(readme\.md|changelog\.md|license(\.txt)?|package\.json|dist|media|\.vsixmanifest)$/i.test(f)), []);
-        assert.deepStrictEqual(fs.readdirSync(path.join(ext.extensionPath, 'dist')), ['extension.js', 'scanWorker.js'], 'the production bundle and its scan worker, no source map');
+        assert.deepStrictEqual(fs.readdirSync(path.join(ext.extensionPath, 'dist')), ['extension.js', 'scanWorker.js', 'undici.js'], 'the production bundle, its scan worker and undici, no source map');
         assert.strictEqual(ext.extensionKind, vscode.ExtensionKind.Workspace);
       } else {
         assert.ok(files.includes('src') && files.includes('package.json'), 'the development folder');
