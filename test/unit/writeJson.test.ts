@@ -32,6 +32,16 @@ describe('writeJson', () => {
     const expected = { mentions: files.flat(), filesScanned: 5 };
     assert.strictEqual(chunks.join(''), JSON.stringify(expected, null, 2) + '\n');
   });
+  it('arrayItemsText writes any items as the per-item stringify did: primitives, undefined, empty containers, escapes', () => {
+    const items: unknown[] = [1, 'a"\\\n\u2028', null, undefined, true, [], {}, [[]], { k: undefined, u: [undefined], d: new Date(0) }, '\ud800'];
+    const chunks: string[] = [];
+    const w = new JsonObjectWriter((t) => chunks.push(t));
+    w.arrayStart('mentions');
+    w.itemsText(arrayItemsText(items), items.length);
+    w.arrayEnd();
+    w.end();
+    assert.strictEqual(chunks.join(''), JSON.stringify({ mentions: items }, null, 2) + '\n');
+  });
   it('no chunks at all: an empty array', () => {
     const chunks: string[] = [];
     const w = new JsonObjectWriter((t) => chunks.push(t));
