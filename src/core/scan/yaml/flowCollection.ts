@@ -9,6 +9,13 @@ import type { YEntry, YNode } from './yamlNodes';
 
 /** The collection in `s` from `offset` to `end`, or undefined when it cannot be read. */
 export function convertFlow(s: string, offset: number, end: number): YNode | undefined {
+  // `{}` and `[]` (empty annotations, pull secrets): most collections of a values file.
+  if (end - offset === 2) {
+    const open = s.charCodeAt(offset);
+    const close = s.charCodeAt(offset + 1);
+    if (open === 123 && close === 125) return { t: 'map', entries: [] };
+    if (open === 91 && close === 93) return { t: 'seq', items: [] };
+  }
   const quick = new FlowReader(s, offset, end).read();
   if (quick) return quick;
   const src = s.slice(offset, end);
@@ -57,6 +64,8 @@ function convertNode(n: unknown, src: string, offset: number): YNode | undefined
  * `{}`, `[]` or two entries (`{cpu: 1, memory: 2Gi}`). Reset per read (one never nests).
  */
 const flowOpen: (YEntry | YNode)[] = [];
+/** Children in use in flowOpen (a count: setting an array's length is a runtime call). */
+let flowLen = 0;
 
 /**
  * The everyday subset of flow collections (`{cpu: 1}`, `["--x", "y"]`, `{name: a, alias: b}`)
@@ -77,7 +86,7 @@ class FlowReader {
   }
 
   read(): YNode | undefined {
-    flowOpen.length = 0;
+    flowLen = 0;
     const n = this.node();
     this.ws();
     return n && this.i === this.end ? n : undefined;
@@ -109,13 +118,13 @@ class FlowReader {
       const map = c === '{';
       const close = map ? '}' : ']';
       this.i++;
-      const base = flowOpen.length;
+      const base = flowLen;
       for (;;) {
         this.ws();
         if (this.at(this.i) === close) {
           this.i++;
-          const children = flowOpen.slice(base);
-          flowOpen.length = base;
+          const children = flowOpen.slice(base, flowLen);
+          flowLen = base;
           return map ? { t: 'map', entries: children as YEntry[] } : { t: 'seq', items: children as YNode[] };
         }
         const k = this.node();
@@ -133,10 +142,10 @@ class FlowReader {
               this.ws();
             }
           }
-          flowOpen.push({ key: k.text, keyStart: k.start, value });
+          flowOpen[flowLen++] = { key: k.text, keyStart: k.start, value };
         } else {
           if (this.at(this.i) === ':') return undefined;
-          flowOpen.push(k);
+          flowOpen[flowLen++] = k;
         }
         if (this.at(this.i) === ',') this.i++;
         else if (this.at(this.i) !== close) return undefined;

@@ -29,6 +29,17 @@ type Slot = YEntry | number;
 /** Placeholder children of an open container; TreeBuilder.close gives it its own array. */
 const OPEN: never[] = [];
 
+/** `?:,[]{}#&*!|>%@` and backquote: https://yaml.org/spec/1.2.2/#53-indicator-characters */
+function isIndicator(c: number): boolean {
+  switch (c) {
+    case 63: case 58: case 44: case 91: case 93: case 123: case 125: case 35:
+    case 38: case 42: case 33: case 124: case 62: case 37: case 64: case 96:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class TreeBuilder {
   readonly docs: YDocument[] = [];
   private doc: YDocument = { roots: [] };
@@ -44,6 +55,8 @@ class TreeBuilder {
   private readonly frameNode: (YMap | YSeq)[] = [];
   private readonly frameBase: number[] = [];
   private readonly open: (YEntry | YNode | undefined)[] = [];
+  /** Children in use in `open` (a count, not `open.length = n`: setting a length is a runtime call). */
+  private openLen = 0;
   /** A key or dash whose value is on a later line: its column and slot (fields, not an object). */
   private pendingSet: Slot | undefined;
   private pendingCol = 0;
@@ -96,7 +109,7 @@ class TreeBuilder {
   private push(col: number, node: YMap | YSeq): void {
     this.frameCol.push(col);
     this.frameNode.push(node);
-    this.frameBase.push(this.open.length);
+    this.frameBase.push(this.openLen);
   }
 
   /** Closes the innermost open container: its children become its own array. */
@@ -104,8 +117,8 @@ class TreeBuilder {
     const node = this.frameNode.pop()!;
     const base = this.frameBase.pop()!;
     this.frameCol.pop();
-    const children = this.open.slice(base);
-    this.open.length = base;
+    const children = this.open.slice(base, this.openLen);
+    this.openLen = base;
     if (node.t === 'map') node.entries = children as YEntry[];
     else node.items = children as (YNode | undefined)[];
   }
@@ -212,13 +225,13 @@ class TreeBuilder {
     // The innermost open container is a map for a key, a sequence for a dash.
     if (key) {
       const entry: YEntry = { key: this.keyText, keyStart: this.keyStart, value: undefined };
-      this.open.push(entry);
+      this.open[this.openLen++] = entry;
       this.value(this.keyAfter, le, col, true, entry);
       return;
     }
 
-    const slot = this.open.length;
-    this.open.push(undefined);
+    const slot = this.openLen++;
+    this.open[slot] = undefined;
     const s = this.s;
     let q = p + 1;
     while (q < le && (s.charCodeAt(q) === 32 || s.charCodeAt(q) === 9)) q++;
@@ -258,7 +271,7 @@ class TreeBuilder {
       return true;
     }
     // Indicators cannot start a plain key: https://yaml.org/spec/1.2.2/#plain-style
-    if ('?:,[]{}#&*!|>%@`'.includes(s[p])) return false;
+    if (isIndicator(c)) return false;
     for (let j = p; j < le; j++) {
       const ch = s.charCodeAt(j);
       if (ch === 58 && (j + 1 === le || s.charCodeAt(j + 1) === 32 || s.charCodeAt(j + 1) === 9)) {
