@@ -9,6 +9,7 @@ import { planRewrite } from './rewrite/planEdits';
 import { RULES_FILE_NAME } from './rules/loadRuleSet';
 import type { FileFormat } from './scan/fileFormat';
 import { findMentions } from './scan/findMentions';
+import { forgetYamlTree } from './scan/yaml/yamlTree';
 import type { ImageMention, MentionPart } from './scan/imageMention';
 import type { Span, TextEdit } from './text/span';
 
@@ -121,6 +122,7 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
     }
   }
   planCompanionEdits(text, findings);
+  forgetYamlTree();
   return notes.length ? { mentions, findings, notes } : { mentions, findings };
 }
 

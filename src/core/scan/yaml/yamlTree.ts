@@ -459,8 +459,9 @@ class TreeBuilder {
   }
 }
 
+const NO_DOCS: YDocument[] = [];
 let lastText: string | undefined;
-let lastDocs: YDocument[] = [];
+let lastDocs: YDocument[] = NO_DOCS;
 
 /**
  * Reads every document of `text`. Never throws; unreadable parts are left out. The result
@@ -474,4 +475,14 @@ export function parseYamlTree(text: string): YDocument[] {
   lastText = text;
   lastDocs = docs;
   return docs;
+}
+
+/**
+ * Drops the kept tree once an analysis is done with it: kept, the last file's tree and text
+ * outlived the next scavenges of a scan worker's small young generation, and were copied
+ * and promoted only to die there.
+ */
+export function forgetYamlTree(): void {
+  lastText = undefined;
+  lastDocs = NO_DOCS;
 }
