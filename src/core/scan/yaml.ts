@@ -178,18 +178,25 @@ class YamlFinder {
    * holds a reference, and REGISTRY/REPOSITORY variables pair up like in a map.
    */
   private envList(seq: YSeq): void {
-    const vars: { key: string; value: YNode | undefined }[] = [];
+    let registry = false;
     for (const it of seq.items) {
       if (it?.t !== 'map') return;
       const name = mapGet(it, 'name');
       if (name?.t !== 'scalar' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.text)) return;
       const value = mapGet(it, 'value');
-      vars.push({ key: name.text, value });
+      if (name.text.endsWith('REGISTRY')) registry = true;
       if (value?.t === 'scalar' && /image$/i.test(name.text)) this.push(this.scalarMention(value, 'k8s-env-image', false));
       else if (value?.t === 'scalar' && name.text === 'bundle') this.push(withArtifact(this.scalarMention(value, 'tekton-bundle', true), 'tekton-bundle'));
     }
-    // envPairs only reports a group with a *REGISTRY variable: most env lists have none.
-    if (vars.some((v) => v.key.endsWith('REGISTRY'))) this.envPairs(vars);
+    // envPairs only reports a group with a *REGISTRY variable: most env lists have none, so
+    // the variables are only collected for one that has (every item is a named map here).
+    if (!registry) return;
+    const vars: { key: string; value: YNode | undefined }[] = [];
+    for (const it of seq.items) {
+      const m = it as YMap;
+      vars.push({ key: (mapGet(m, 'name') as YScalar).text, value: mapGet(m, 'value') });
+    }
+    this.envPairs(vars);
   }
 
   /**
