@@ -12,8 +12,8 @@ export type { YDocument, YEntry, YMap, YNode, YScalar, YSeq } from './yamlNodes'
  * the indentation, still yields every `image:` it can).
  *
  * Block mappings, block sequences, block scalars and quoted scalars are read line by line.
- * Flow collections (`{name: x}`, `[a, b]`) are cut out by bracket matching and handed to
- * the `yaml` package, whose node ranges are shifted back into this text.
+ * Flow collections (`{name: x}`, `[a, b]`) are cut out by bracket matching and read by
+ * flowCollection.ts (directly, or by the `yaml` package with its ranges shifted back).
  */
 
 /** Bounds for constructs that are cut out before parsing, so hostile input stays linear. */
