@@ -100,9 +100,9 @@ class FlowReader {
   private ws(): void {
     const s = this.src;
     while (this.i < this.end) {
-      const c = s[this.i];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
-      else if (c === '#') {
+      const c = s.charCodeAt(this.i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
+      else if (c === 35 /* # */) {
         const nl = s.indexOf('\n', this.i);
         this.i = nl === -1 || nl > this.end ? this.end : nl;
       } else break;
@@ -175,16 +175,26 @@ class FlowReader {
     // Plain: ends at a flow indicator, at ": " / ":," and at " #".
     const start = this.i;
     let j = start;
+    // Character codes, not one-character strings: this loop reads every plain value.
     for (; j < end; j++) {
-      const ch = s[j];
-      if (ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}') break;
-      if (ch === ':' && (j + 1 === end || ' \t\n\r,[]{}'.includes(s[j + 1]))) break;
-      if (ch === '#' && (this.at(j - 1) === ' ' || this.at(j - 1) === '\t')) break;
+      const ch = s.charCodeAt(j);
+      if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break; // , [ ] { }
+      if (ch === 58 && (j + 1 === end || endsPlainAfterColon(s.charCodeAt(j + 1)))) break;
+      if (ch === 35 && j > this.start && (s.charCodeAt(j - 1) === 32 || s.charCodeAt(j - 1) === 9)) break;
     }
     let e = j;
-    while (e > start && ' \t\n\r'.includes(s[e - 1])) e--;
+    while (e > start && isSpaceOrBreak(s.charCodeAt(e - 1))) e--;
     this.i = j;
     const text = s.slice(start, e);
     return { t: 'scalar', start, end: e, text, exact: !text.includes('\n'), style: 'plain' };
   }
+}
+
+/** After a `:`, these end a plain scalar in a flow collection: blanks, breaks and `,[]{}`. */
+function endsPlainAfterColon(c: number): boolean {
+  return isSpaceOrBreak(c) || c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+
+function isSpaceOrBreak(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
