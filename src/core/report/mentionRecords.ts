@@ -75,8 +75,11 @@ export function mentionRecords(
 ): MentionRecord[] {
   const out: MentionRecord[] = [];
   const { mentions, findings } = analysis;
-  const byMention = new Map<ImageMention, Finding>(findings.map((x) => [x.mention, x]));
-  const noteOf = new Map<ImageMention, Finding>((analysis.notes ?? []).map((x) => [x.mention, x]));
+  // Filled in loops: a [mention, finding] pair array per finding was garbage.
+  const byMention = new Map<ImageMention, Finding>();
+  for (const x of findings) byMention.set(x.mention, x);
+  const noteOf = new Map<ImageMention, Finding>();
+  for (const x of analysis.notes ?? []) noteOf.set(x.mention, x);
   const chosen = all ? mentions : mentions.filter((m) => byMention.has(m) || noteOf.has(m));
   if (chosen.length === 0) return out;
   const cursor = new LineCursor(text);
