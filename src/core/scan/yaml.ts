@@ -161,7 +161,8 @@ class YamlFinder {
       const parent = this.path.length > 0 ? this.path[this.path.length - 1] : '';
       dockerImageRef(this.sink, node);
       // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
-      const inLabels = parent !== '' && LABELS.test(parent);
+      // The last letter first (an s or S): the regex ran for every mapping of a file.
+      const inLabels = parent !== '' && (parent.charCodeAt(parent.length - 1) | 32) === 115 && LABELS.test(parent);
       if (!inLabels) this.flatImageFields(node);
       for (const e of entries) {
         this.entry(e.key, e.value, inLabels);
