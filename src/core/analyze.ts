@@ -9,6 +9,7 @@ import { planRewrite } from './rewrite/planEdits';
 import { RULES_FILE_NAME } from './rules/loadRuleSet';
 import type { FileFormat } from './scan/fileFormat';
 import { findMentions } from './scan/findMentions';
+import { forgetYamlTree } from './scan/yaml/yamlTree';
 import type { ImageMention, MentionPart } from './scan/imageMention';
 import type { Span, TextEdit } from './text/span';
 
@@ -109,7 +110,7 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
   }
   for (const f of findings) applyTagPolicy(f);
   findings = planKustomizeNewName(text, findings);
-  guardSharedFields(mentions, findings);
+  guardSharedFields(text.length, mentions, findings);
   const { dropped } = dedupeEdits(findings.flatMap((f) => f.edits));
   if (dropped.length) {
     const droppedSet = new Set(dropped);
@@ -121,6 +122,7 @@ export function analyzeText(text: string, filePath: string, ruleSet: RuleSet, op
     }
   }
   planCompanionEdits(text, findings);
+  forgetYamlTree();
   return notes.length ? { mentions, findings, notes } : { mentions, findings };
 }
 
@@ -140,11 +142,15 @@ function namesRules(filePath: string): boolean {
  * Spark Operator would move every other image of the chart too. Such a finding keeps its
  * other edits only when the shared field stays as it is; otherwise it is left for a hand fix.
  */
-function guardSharedFields(mentions: readonly ImageMention[], findings: Finding[]): void {
+function guardSharedFields(length: number, mentions: readonly ImageMention[], findings: Finding[]): void {
   const users = new Map<number | string, number>();
   // A number, not a `${start}-${end}` string per part (this runs for every mention); exact
-  // while offsets stay below 2^26, which a file over 64 MB leaves to the string.
-  const key = (s: Span) => (s.end < 0x4000000 ? s.start * 0x4000000 + s.end : `${s.start}-${s.end}`);
+  // while offsets stay below 2^26, which a file over 64 MB leaves to the string. In a file
+  // under 32 KB (most) the key stays below 2^30, a small integer: no heap number per part.
+  const key =
+    length < 0x8000
+      ? (s: Span) => (s.end < 0x8000 ? s.start * 0x8000 + s.end : `${s.start}-${s.end}`)
+      : (s: Span) => (s.end < 0x4000000 ? s.start * 0x4000000 + s.end : `${s.start}-${s.end}`);
   // Only a split finding can touch a shared field: most files have none, so no map.
   if (!findings.some((f) => f.mention.parts)) return;
   for (const m of mentions) {

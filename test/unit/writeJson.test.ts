@@ -50,6 +50,16 @@ describe('writeJson', () => {
     await writeJsonPaced((t) => unpaced.push(t), undefined, value);
     assert.strictEqual(unpaced.join(''), expected, 'without drain (tests, no pipe) it is writeJson');
   });
+  it('arrayItemsText writes any items as the per-item stringify did: primitives, undefined, empty containers, escapes', () => {
+    const items: unknown[] = [1, 'a"\\\n\u2028', null, undefined, true, [], {}, [[]], { k: undefined, u: [undefined], d: new Date(0) }, '\ud800'];
+    const chunks: string[] = [];
+    const w = new JsonObjectWriter((t) => chunks.push(t));
+    w.arrayStart('mentions');
+    w.itemsText(arrayItemsText(items), items.length);
+    w.arrayEnd();
+    w.end();
+    assert.strictEqual(chunks.join(''), JSON.stringify({ mentions: items }, null, 2) + '\n');
+  });
   it('no chunks at all: an empty array', () => {
     const chunks: string[] = [];
     const w = new JsonObjectWriter((t) => chunks.push(t));

@@ -42,6 +42,8 @@ export const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** PATH_COMPONENT tried in place at lastIndex: a component ends at a slash or the end. */
+const PATH_COMPONENT_AT = /[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?=\/|$)/y;
 const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
@@ -117,9 +119,11 @@ export function parseImageReference(input: string): ParseReferenceResult {
   }
   for (let i = pathStart; ; ) {
     const j = rest.indexOf('/', i);
-    // Stryker disable next-line ConditionalExpression: a shortcut; rest.slice(0) is rest
-    const c = j === -1 ? (i === 0 ? rest : rest.slice(i)) : rest.slice(i, j);
-    if (!PATH_COMPONENT.test(c)) {
+    // A valid component is checked without slicing it out (this runs for every component
+    // of every mention); only an invalid one is sliced, for its message.
+    PATH_COMPONENT_AT.lastIndex = i;
+    if (!PATH_COMPONENT_AT.test(rest)) {
+      const c = j === -1 ? rest.slice(i) : rest.slice(i, j);
       if (PATH_COMPONENT.test(c.toLowerCase())) return fail('uppercase-repository', `repository names must be lowercase: "${rest}"`);
       return fail('invalid-format', `invalid repository path component "${c}" in "${input}"`);
     }

@@ -1,7 +1,8 @@
 import type { FileAnalysis, Finding } from '../analyze';
 import type { ImageMention, PartRole } from '../scan/imageMention';
 import type { FindingVerification, VerificationState } from '../verify/index';
-import { LineIndex, type Span } from '../text/span';
+import { LineIndex } from '../text/span';
+import { LineCursor } from './lineCursor';
 
 /** One line of `scan --format json`; the README documents this shape. */
 export interface MentionRecord {
@@ -39,16 +40,21 @@ export const recordFindings = new WeakMap<MentionRecord, Finding>();
 /** 1-based line and column; the column counts characters (code points), not UTF-16 units. */
 export function lineColumn(index: LineIndex, text: string, offset: number): { line: number; column: number } {
   const p = index.positionAt(offset);
+  return { line: p.line + 1, column: codePointColumn(text, index.lineStart(p.line), offset, p.character) + 1 };
+}
+
+/** `character` (UTF-16 units from `lineStart` to `offset`) less one per surrogate pair: 0-based. */
+function codePointColumn(text: string, lineStart: number, offset: number, character: number): number {
   // Count surrogate pairs once each, without slicing the line (this runs per mention).
-  let column = p.character;
-  for (let i = index.lineStart(p.line); i < offset; i++) {
+  let column = character;
+  for (let i = lineStart; i < offset; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < offset) {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) column--;
     }
   }
-  return { line: p.line + 1, column: column + 1 };
+  return column;
 }
 
 /**
@@ -69,25 +75,43 @@ export function mentionRecords(
 ): MentionRecord[] {
   const out: MentionRecord[] = [];
   const { mentions, findings } = analysis;
-  const byMention = new Map<ImageMention, Finding>(findings.map((x) => [x.mention, x]));
-  const noteOf = new Map<ImageMention, Finding>((analysis.notes ?? []).map((x) => [x.mention, x]));
+  // Filled in loops: a [mention, finding] pair array per finding was garbage.
+  const byMention = new Map<ImageMention, Finding>();
+  for (const x of findings) byMention.set(x.mention, x);
+  const noteOf = new Map<ImageMention, Finding>();
+  for (const x of analysis.notes ?? []) noteOf.set(x.mention, x);
   const chosen = all ? mentions : mentions.filter((m) => byMention.has(m) || noteOf.has(m));
   if (chosen.length === 0) return out;
-  const index = new LineIndex(text);
-  const at = (s: Span) => {
-    const a = lineColumn(index, text, s.start);
-    const b = lineColumn(index, text, s.end);
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  const cursor = new LineCursor(text);
+  // 1-based line and code-point column of an offset, through the cursor (lineColumn's
+  // clamping included: positionAt clamps the offset, the column loop stops at it).
+  let line = 0;
+  let column = 0;
+  const seek = (offset: number) => {
+    cursor.seek(offset);
+    const o = Math.max(0, Math.min(offset, text.length));
+    line = cursor.line + 1;
+    column = codePointColumn(text, cursor.lineStart, offset, o - cursor.lineStart) + 1;
   };
-  const lineText = (line: number) => (line < 0 || line >= index.lineCount ? '' : text.slice(index.lineStart(line), index.lineEnd(line)).trim());
+  let index: LineIndex | undefined;
+  const lineText = (n: number) => {
+    index ??= new LineIndex(text);
+    return n < 0 || n >= index.lineCount ? '' : text.slice(index.lineStart(n), index.lineEnd(n)).trim();
+  };
   for (const m of chosen) {
     const finding = byMention.get(m);
     const note = noteOf.get(m);
-    const pos = at(m.span);
+    seek(m.span.start);
+    const startLine = line;
+    const startColumn = column;
+    seek(m.span.end);
     const v = finding ? verifications?.get(finding) : undefined;
     const record: MentionRecord = {
       file: rel,
-      ...pos,
+      line: startLine,
+      column: startColumn,
+      endLine: line,
+      endColumn: column,
       text: m.text,
       kind: m.kind,
       artifact: m.artifact ?? null,
@@ -100,15 +124,15 @@ export function mentionRecords(
       skipped: m.skipped ?? null,
       parts: m.parts
         ? m.parts.map((p) => {
-            const pp = at(p.span);
+            seek(p.span.start);
             const r = finding?.partReplacements?.find((x) => x.part === p);
-            return { line: pp.line, column: pp.column, text: p.text, replacement: r ? r.newText : null, role: p.role };
+            return { line, column, text: p.text, replacement: r ? r.newText : null, role: p.role };
           })
         : null,
       verification: v?.checked ? { state: v.verification.state, oldDigest: v.verification.oldDigest, newDigest: v.verification.newDigest, detail: v.verification.detail } : null,
     };
     if (links) {
-      lineWindows.set(record, [pos.line - 2, pos.line - 1, pos.line].map(lineText).join('\n'));
+      lineWindows.set(record, [startLine - 2, startLine - 1, startLine].map(lineText).join('\n'));
       if (finding) recordFindings.set(record, finding);
     }
     out.push(record);

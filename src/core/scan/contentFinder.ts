@@ -20,19 +20,30 @@ const HOST_CHAR = /[A-Za-z0-9_.\-@%]/;
  * `gcr.io/google-containers`) is reported with `namespaceOnly`: a note, never rewritten.
  */
 export function findContentMentions(text: string, prefixes: readonly string[], existing: readonly ImageMention[]): ImageMention[] {
-  const byHost = hostsOf(prefixes);
-  if (byHost.length === 0) return [];
+  const { hosts, anyHost } = hostsOf(prefixes);
+  if (hosts.length === 0) return [];
   let covered: Span[] | undefined;
   const out: ImageMention[] = [];
   const seen = new Set<number>();
-  for (const { host, under } of byHost) {
-    let from = 0;
-    for (let i = text.indexOf(host, from); i !== -1; i = text.indexOf(host, from)) {
-      from = i + host.length;
+  // Per host, where its next occurrence may start: an occurrence overlapping the previous
+  // one of the same host is skipped, as indexOf(host, i + host.length) skipped it.
+  const from: number[] = new Array<number>(hosts.length).fill(0);
+  // One regex pass finds every offset where some host starts (it resumes one character
+  // after each hit, so a host inside another, `gcr.io` in `k8s.gcr.io`, is still seen):
+  // an indexOf pass per host was 6 passes over every text. At each offset the hosts are
+  // tried in their order, as the per-host passes did (the first token read at i wins).
+  anyHost.lastIndex = 0;
+  for (let r = anyHost.exec(text); r !== null; r = anyHost.exec(text)) {
+    const i = r.index;
+    anyHost.lastIndex = i + 1;
+    for (let h = 0; h < hosts.length; h++) {
+      const { host, under } = hosts[h];
+      if (i < from[h] || !text.startsWith(host, i)) continue;
+      from[h] = i + host.length;
       covered ??= coveredRanges(existing);
       // A token found here starts at i: when a reported mention already covers i, the token
       // overlaps it whatever its end, so it is not read at all (most hosts in a dense file).
-      if (seen.has(i) || overlaps(covered, { start: i, end: i + 1 })) continue;
+      if (seen.has(i) || overlapsAt(covered, i)) continue;
       const m = tokenAt(text, i, host, under);
       if (!m || overlaps(covered, m.span)) continue;
       seen.add(i);
@@ -42,15 +53,24 @@ export function findContentMentions(text: string, prefixes: readonly string[], e
   return out;
 }
 
-const hostCache = new WeakMap<readonly string[], { host: string; under: string[] }[]>();
+interface Hosts {
+  hosts: { host: string; under: string[] }[];
+  /** Any of the hosts (global; findContentMentions resets lastIndex, it never nests). */
+  anyHost: RegExp;
+}
+
+const hostCache = new WeakMap<readonly string[], Hosts>();
 
 /** The prefixes' hosts, each with the prefixes under it; once per rule set, not per file. */
-function hostsOf(prefixes: readonly string[]): { host: string; under: string[] }[] {
+function hostsOf(prefixes: readonly string[]): Hosts {
   let r = hostCache.get(prefixes);
   if (r) return r;
   const norm = [...new Set(prefixes.map((p) => p.toLowerCase().replace(/\/+$/, '')))].filter((p) => p.includes('.'));
   const hosts = [...new Set(norm.map((p) => p.split('/')[0]))];
-  r = hosts.map((host) => ({ host, under: norm.filter((p) => p === host || p.startsWith(host + '/')) }));
+  r = {
+    hosts: hosts.map((host) => ({ host, under: norm.filter((p) => p === host || p.startsWith(host + '/')) })),
+    anyHost: new RegExp(hosts.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '(?!)', 'g'),
+  };
   hostCache.set(prefixes, r);
   return r;
 }
@@ -150,6 +170,19 @@ function coveredRanges(existing: readonly ImageMention[]): Span[] {
     for (const p of m.parts ?? []) spans.push(p.span);
   }
   return spans.sort((a, b) => a.start - b.start);
+}
+
+/** overlaps(sorted, {start: i, end: i + 1}) without the object (once per host occurrence). */
+function overlapsAt(sorted: readonly Span[], i: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].start < i + 1) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo - 1, steps = 0; k >= 0 && steps < 64; k--, steps++) if (sorted[k].end > i) return true;
+  return false;
 }
 
 /** Binary search: a minified JSON line holds 100,000 mentions, and a linear test per token is quadratic. */

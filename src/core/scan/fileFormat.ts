@@ -62,7 +62,6 @@ export function rootKeys(text: string): Map<string, string> {
   // Tried at each line start only (a multiline `^` regex tries every offset of the text);
   // line starts are where JavaScript's `^` with the m flag matches.
   const re = /(["']?)([A-Za-z0-9_.$/-][^:#\n\r]*?)\1[ \t]*:(?:[ \t]+([^\n\r]*)|[ \t]*(?=[\r\n\u2028\u2029]|$))/y;
-  const eol = /[\n\r\u2028\u2029]/g;
   for (let start = 0; start < limit; ) {
     const c = text.charCodeAt(start);
     // A key starts with a quote or [A-Za-z0-9_.$/-]: most lines (indented ones) fail here.
@@ -78,17 +77,27 @@ export function rootKeys(text: string): Map<string, string> {
           start = end;
           continue;
         }
-        eol.lastIndex = end;
-        if (!eol.exec(text)) break;
-        start = eol.lastIndex;
+        start = afterLineEnd(text, end);
+        if (start === -1) break;
         continue;
       }
     }
-    eol.lastIndex = start;
-    if (!eol.exec(text)) break;
-    start = eol.lastIndex;
+    start = afterLineEnd(text, start);
+    if (start === -1) break;
   }
   return keys;
+}
+
+/**
+ * The offset after the first line terminator (\n, \r, U+2028, U+2029) at or after `from`, or -1:
+ * what /[\n\r\u2028\u2029]/g.exec gives as lastIndex, without a match array per line.
+ */
+function afterLineEnd(text: string, from: number): number {
+  for (let k = from; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return k + 1;
+  }
+  return -1;
 }
 
 /**

@@ -63,5 +63,16 @@ export function findMentions(text: string, filePath: string, format?: FileFormat
 }
 
 function sortMentions(found: ImageMention[]): ImageMention[] {
-  return found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  // Finders mostly report in text order; sort (stable: an ordered array stays as it is)
+  // only when needed, as it copies the array and calls the comparator per pair.
+  for (let i = 1; i < found.length; i++) {
+    const a = found[i - 1].span;
+    const b = found[i].span;
+    if (a.start - b.start > 0 || (a.start === b.start && a.end - b.end > 0)) return found.sort(byOffset);
+  }
+  return found;
+}
+
+function byOffset(a: ImageMention, b: ImageMention): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end;
 }

@@ -105,22 +105,34 @@ function looksLikeTemplatedImage(text: string): boolean {
 
 /** A split reference from its fields. Returns undefined when the fields do not make a name. */
 export function makeSplitMention(kind: string, parts: MentionPart[]): ImageMention | undefined {
-  const registry = parts.find((p) => p.role === 'registry');
-  const repository = parts.find((p) => p.role === 'repository');
+  // The first part of each role, and the first templated registry or repository, in one
+  // loop (this runs for every split reference: no closures, no spread of a base object).
+  let registry: MentionPart | undefined;
+  let repository: MentionPart | undefined;
+  let tag: MentionPart | undefined;
+  let digest: MentionPart | undefined;
+  let templated: MentionPart | undefined;
+  for (const p of parts) {
+    if (p.role === 'registry') registry ??= p;
+    else if (p.role === 'repository') repository ??= p;
+    else if (p.role === 'tag') tag ??= p;
+    else if (p.role === 'digest') digest ??= p;
+    if (!templated && (p.role === 'registry' || p.role === 'repository') && templateStart(p.text) !== -1) templated = p;
+  }
   if (!repository) return undefined;
-  const tag = parts.find((p) => p.role === 'tag');
-  const digest = parts.find((p) => p.role === 'digest');
   const main = repository;
-  const base: ImageMention = { kind, span: main.span, text: main.text, parts };
-  const templated = parts.find((p) => (p.role === 'registry' || p.role === 'repository') && templateStart(p.text) !== -1);
-  if (templated) return { ...base, skipped: `the ${templated.role} is templated ("${templated.text}")` };
-  const name = registry && registry.text ? `${registry.text.replace(/\/+$/, '')}/${repository.text}` : repository.text;
+  if (templated) return { kind, span: main.span, text: main.text, parts, skipped: `the ${templated.role} is templated ("${templated.text}")` };
+  let name = repository.text;
+  if (registry && registry.text) {
+    const host = registry.text.charCodeAt(registry.text.length - 1) === 47 ? registry.text.replace(/\/+$/, '') : registry.text;
+    name = `${host}/${repository.text}`;
+  }
   const parsed = parseImageReference(name);
-  if (!parsed.ok) return { ...base, skipped: `not a valid image reference: ${parsed.error.message}` };
+  if (!parsed.ok) return { kind, span: main.span, text: main.text, parts, skipped: `not a valid image reference: ${parsed.error.message}` };
   const ref = parsed.ref;
   if (tag && tag.text && templateStart(tag.text) === -1) ref.tag = tag.text;
   if (digest && digest.text && templateStart(digest.text) === -1) ref.digest = digest.text;
-  return { ...base, ref };
+  return { kind, span: main.span, text: main.text, parts, ref };
 }
 
 /** Moves every span of a mention found in an embedded slice by `offset`. */

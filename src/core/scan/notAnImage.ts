@@ -11,10 +11,15 @@ const PATH_EXTENSIONS = new Set([
   'cue', 'bzl', 'star', 'proto', 'sql', 'env', 'pem', 'crt', 'key', 'pub', 'asc', 'sig', 'sha256', 'patch', 'diff', 'service', 'container', 'dockerfile',
 ]);
 
+/** No extension starts with a digit (checked here), so a tag's `…1.2.3` needs no slice or lookup. */
+const NO_DIGIT_START = [...PATH_EXTENSIONS].every((e) => !/^[0-9]/.test(e));
+
 /** True when `token` (a name, maybe with a tag) ends in a known file extension. */
 export function isPathLike(token: string): boolean {
   const dot = token.lastIndexOf('.');
   if (dot === -1 || dot < token.lastIndexOf('/')) return false;
+  const c = token.charCodeAt(dot + 1);
+  if (NO_DIGIT_START && c >= 48 && c <= 57) return false;
   return PATH_EXTENSIONS.has(token.slice(dot + 1).toLowerCase());
 }
 
