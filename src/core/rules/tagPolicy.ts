@@ -62,13 +62,13 @@ export function checkTagPolicy(p: TagPolicy): string | undefined {
  */
 export function checkTag(p: TagPolicy, tag: string, newHome: string): TagVerdict {
   const outside = (why: string): TagVerdict => ({ ok: false, problem: `${why}${p.message ? `: ${p.message}` : ''}` });
-  if (p.exclude && new RegExp(p.exclude).test(tag)) return outside(`tag ${tag} was not copied to ${newHome}`);
-  if (p.pattern && !new RegExp(p.pattern).test(tag)) return outside(`${newHome} does not carry tags like ${tag}`);
+  if (p.exclude && compiled(p.exclude).test(tag)) return outside(`tag ${tag} was not copied to ${newHome}`);
+  if (p.pattern && !compiled(p.pattern).test(tag)) return outside(`${newHome} does not carry tags like ${tag}`);
   if (p.range !== undefined || p.until !== undefined) {
     const v = tagVersion(tag);
     if (!v) return outside(`tag ${tag} names no version, so it cannot be placed in the versions ${newHome} carries`);
     if (p.range !== undefined) {
-      const r = parseRange(p.range);
+      const r = rangeOf(p.range);
       if (typeof r === 'function' && !r(v)) return outside(`${newHome} carries only versions ${p.range}, not ${tag}`);
     }
     if (p.until !== undefined) {
@@ -83,4 +83,31 @@ export function checkTag(p: TagPolicy, tag: string, newHome: string): TagVerdict
   if (p.transform?.removePrefix && newTag.startsWith(p.transform.removePrefix)) newTag = newTag.slice(p.transform.removePrefix.length);
   if (p.transform?.addPrefix && !newTag.startsWith(p.transform.addPrefix)) newTag = p.transform.addPrefix + newTag;
   return newTag === tag ? { ok: true } : { ok: true, newTag };
+}
+
+/**
+ * A rule's patterns and ranges, compiled once: checkTag runs for every finding under a rule
+ * with a tag policy (every Bitnami reference of a dense chart tree). Bounded, as the rules
+ * are few; a rules file cannot grow it without end.
+ */
+const regexes = new Map<string, RegExp>();
+const ranges = new Map<string, ReturnType<typeof parseRange>>();
+
+function compiled(source: string): RegExp {
+  let re = regexes.get(source);
+  if (!re) {
+    if (regexes.size >= 256) regexes.clear();
+    // Neither g nor y: test() keeps no state between tags.
+    regexes.set(source, (re = new RegExp(source)));
+  }
+  return re;
+}
+
+function rangeOf(range: string): ReturnType<typeof parseRange> {
+  let r = ranges.get(range);
+  if (r === undefined) {
+    if (ranges.size >= 256) ranges.clear();
+    ranges.set(range, (r = parseRange(range)));
+  }
+  return r;
 }
