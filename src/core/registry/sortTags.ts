@@ -9,7 +9,15 @@
  * string order.
  */
 export function sortTags(tags: Iterable<string>): string[] {
-  return [...tags].sort(compareTags);
+  // Each tag parsed once, not in every comparison: a sort compares 100,000 tags ~1.7
+  // million times (a verify of that size spent 130 ms in parseVersion).
+  const parsed = new Map<string, Version | undefined>();
+  const version = (t: string): Version | undefined => {
+    let v = parsed.get(t);
+    if (v === undefined && !parsed.has(t)) parsed.set(t, (v = parseVersion(t)));
+    return v;
+  };
+  return [...tags].sort((a, b) => compareParsed(a, version(a), b, version(b)));
 }
 
 interface Version {
@@ -77,8 +85,10 @@ export function isVersionTag(tag: string): boolean {
 
 /** Ascending-by-preference comparator for Array.sort: newest version first. */
 export function compareTags(a: string, b: string): number {
-  const va = parseVersion(a);
-  const vb = parseVersion(b);
+  return compareParsed(a, parseVersion(a), b, parseVersion(b));
+}
+
+function compareParsed(a: string, va: Version | undefined, b: string, vb: Version | undefined): number {
   if (va && !vb) return -1;
   if (!va && vb) return 1;
   if (va && vb) {
