@@ -5,7 +5,7 @@ import * as path from 'path';
 import { nextLink } from '../../src/core/registry/linkHeader';
 import { isLoopbackHost, registryOrigin } from '../../src/core/registry/hosts';
 import { parsePlatforms, parseRepository, retryAfterMs } from '../../src/core/registry/registryClient';
-import { sortTags } from '../../src/core/registry/sortTags';
+import { compareTags, sortTags } from '../../src/core/registry/sortTags';
 import { comparePlatforms } from '../../src/core/registry/verifyRepositories';
 import { type AuthChallenge, parseWwwAuthenticate } from '../../src/core/registry/wwwAuthenticate';
 
@@ -42,6 +42,20 @@ describe('nextLink', () => {
 });
 
 describe('sortTags', () => {
+  // sortTags parses each tag once (a verify sorts 100,000): the order must stay compareTags'.
+  it('gives the order of sorting with compareTags, on 6,000 seeded mixed tags with duplicates', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const suffixes = ['', '-rc.1', '-rc.10', '-alpine', '-beta.2', '+build.5', '-debian-12-r3', ''];
+    const tags: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const k = rnd(9);
+      if (k === 0) tags.push(['latest', 'main', 'edge'][rnd(3)]);
+      else if (k === 1) tags.push(`sha-${(rnd(1 << 30)).toString(16)}`);
+      else tags.push(`${rnd(2) ? 'v' : ''}${rnd(12)}.${rnd(12)}${k > 4 ? `.${rnd(30)}` : ''}${suffixes[rnd(suffixes.length)]}`);
+    }
+    assert.deepStrictEqual(sortTags(tags), [...tags].sort(compareTags));
+  });
   const cases: { name: string; tags: string[]; want: string[] }[] = [
     { name: 'numeric, not string, order', tags: ['1.9.0', '1.10.0', '1.2.0'], want: ['1.10.0', '1.9.0', '1.2.0'] },
     { name: 'v prefix and short versions', tags: ['v1.2', 'v1.10', 'v1.2.3'], want: ['v1.10', 'v1.2.3', 'v1.2'] },
