@@ -16,8 +16,8 @@ const NO_BODY = { dump: (): Promise<void> => Promise.resolve() };
  * stream, no request wrapper. A HEAD has no body to read, and `verify` sends 200,000 of
  * them for 100,000 tags; this took a bare undici loop of them from 6.8 to 5.6 s of CPU
  * (bench/verifyFloor.js against the same loop over dispatch). Aborted through
- * the attempt's signal (deadline or caller) like `request({ signal })`; errors are
- * undici's own, as `request()` rejects with them.
+ * the attempt's signal (deadline or caller), settling at once with its reason; other errors
+ * are undici's own, as `request()` rejects with them.
  */
 export function dispatchHead(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AttemptSignal): Promise<HeadAnswer> {
   return new Promise<HeadAnswer>((resolve, reject) => {
@@ -35,14 +35,22 @@ class HeadHandler implements Dispatcher.DispatchHandler {
   private statusCode = 0;
   private headers: HeadAnswer['headers'] = {};
   private settled = false;
-  private readonly onAbort = (): void => this.controller?.abort(this.signal.reason as Error);
+  /**
+   * The attempt ends at once, as untilAborted makes request() do: whatever undici does with
+   * the abort later (a ProxyAgent re-dialling a dead proxy may never call back) is ignored.
+   */
+  private readonly onAbort = (): void => {
+    this.controller?.abort(this.signal.reason as Error);
+    if (this.settle()) this.reject(this.signal.reason as Error);
+  };
 
   constructor(
     private readonly resolve: (a: HeadAnswer) => void,
     private readonly reject: (e: Error) => void,
     private readonly signal: AttemptSignal,
   ) {
-    signal.addEventListener('abort', this.onAbort);
+    if (signal.aborted) queueMicrotask(this.onAbort);
+    else signal.addEventListener('abort', this.onAbort);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {

@@ -210,7 +210,7 @@ export class HttpTransport {
             bodyTimeout: timeoutMs,
           };
           if (method === 'HEAD') {
-            const head = await untilAborted(dispatchHead(this.o.dispatcher, opts, guard.signal), guard.signal);
+            const head = await dispatchHead(this.o.dispatcher, opts, guard.signal);
             const location = header(head.headers, 'location');
             if (REDIRECTS.has(head.statusCode) && location) {
               if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${target.pathname}`);

@@ -16,6 +16,9 @@ import type { RegistryRequestHooks } from './requestHooks';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
 /** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
+/** The default token scope actions: one array, not one per request. */
+const PULL: readonly ('pull' | 'push')[] = ['pull'];
+
 export interface Repository {
   /** Normalized registry host (`docker.io`, `127.0.0.1:5000`). */
   host: string;
@@ -172,10 +175,10 @@ export class RegistryClient {
    * reset, truncation, refused) and auth failures. Public for push and copy.
    */
   async request(repo: Repository, req: RegistryRequest): Promise<RegistryResponse> {
-    const actions = req.actions ?? ['pull'];
+    const actions = req.actions ?? PULL;
     if (actions.includes('push') && !this.options.allowPush) throw new Error('this RegistryClient is read-only: create it with allowPush to push');
     if (!isValidRepositoryPath(repo.path)) throw new RegistryError('invalid-repository', `${repo.host}: ${printable(repo.path)} is not a valid repository name`);
-    const scope = `repository:${repo.path}:${actions.join(',')}`;
+    const scope = `repository:${repo.path}:${actions === PULL ? 'pull' : actions.join(',')}`;
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
     // The caller's signal: each attempt follows it (RequestGuard, through abortFanout: one
     // listener on it however many requests are in flight), and so do the back-off sleeps.
