@@ -24,7 +24,8 @@ const nothing = (): void => undefined;
 
 /**
  * Calls `onAbort(parent.reason)` when `parent` aborts (at once if it already has), until
- * the returned function is called. That function is idempotent; call it when done.
+ * the returned function is called. That function is idempotent; call it when done. Each
+ * call gives its own `onAbort` (a Set holds them: the same function twice follows once).
  */
 export function follow(parent: AbortSignal | undefined, onAbort: (reason: unknown) => void): () => void {
   if (!parent) return nothing;
@@ -44,11 +45,9 @@ export function follow(parent: AbortSignal | undefined, onAbort: (reason: unknow
     entries.set(parent, entry);
   }
   const e = entry;
-  // A function of its own, so that following twice with one callback is two followers.
-  const mine = (r: unknown) => onAbort(r);
-  e.subscribers.add(mine);
+  e.subscribers.add(onAbort);
   return () => {
-    if (!e.subscribers.delete(mine)) return;
+    if (!e.subscribers.delete(onAbort)) return;
     if (e.subscribers.size === 0 && entries.get(parent) === e) {
       parent.removeEventListener('abort', e.onAbort);
       entries.delete(parent);
