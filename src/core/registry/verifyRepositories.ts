@@ -114,14 +114,19 @@ const mediaTypes = new Map<string, string>();
 /** Identical tags share one empty platform list (frozen: nothing may add to it). */
 const NO_PLATFORMS: PlatformParity[] = Object.freeze([]) as unknown as PlatformParity[];
 
-/** The descriptor with its media type interned: a registry answers with a handful of them, each HEAD with a fresh string. */
+/**
+ * The descriptor with its media type interned: a registry answers with a handful of them,
+ * each HEAD with a fresh string. In place: headManifest's descriptors are fresh objects of
+ * these two fields, owned by this comparison.
+ */
 function compact(d: ManifestDescriptor): ManifestDescriptor {
   let t = mediaTypes.get(d.mediaType);
   if (t === undefined) {
     if (mediaTypes.size >= 64) mediaTypes.clear();
     mediaTypes.set(d.mediaType, (t = d.mediaType));
   }
-  return { digest: d.digest, mediaType: t };
+  d.mediaType = t;
+  return d;
 }
 
 /** One tag on both sides; `inOld`/`inNew` say where it is listed. Never throws for registry trouble. */
