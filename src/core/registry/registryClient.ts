@@ -15,10 +15,10 @@ import { isValidRepositoryPath, isValidTag, manifestPath, printable, tagListPath
 import type { RegistryRequestHooks } from './requestHooks';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
-/** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
 /** The default token scope actions: one array, not one per request. */
 const PULL: readonly ('pull' | 'push')[] = ['pull'];
 
+/** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
 export interface Repository {
   /** Normalized registry host (`docker.io`, `127.0.0.1:5000`). */
   host: string;
