@@ -1,3 +1,5 @@
+import { once } from 'events';
+
 import { type CliIO, EXIT, UsageError } from './io';
 
 import { commands } from './commands/index';
@@ -52,20 +54,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 if (require.main === module) {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  let full = false;
   const io: CliIO = {
-    out: (t) => {
-      if (!process.stdout.write(t)) full = true;
-    },
-    drain: () =>
-      full
-        ? new Promise<void>((resolve) => {
-            process.stdout.once('drain', () => {
-              full = false;
-              resolve();
-            });
-          })
-        : Promise.resolve(),
+    out: (t) => process.stdout.write(t),
+    // The stream knows whether a write is waiting for the reader (writableNeedDrain).
+    drain: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
     err: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,
