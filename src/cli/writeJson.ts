@@ -17,16 +17,25 @@ export class JsonObjectWriter {
   field(key: string, value: unknown): void {
     if (value === undefined) return;
     if (Array.isArray(value) && value.length) {
-      this.arrayStart(key);
-      // A thousand items per serialization: a verify report holds 100,000.
-      for (let i = 0; i < value.length; i += 1000) {
-        const batch = value.slice(i, i + 1000);
-        this.itemsText(arrayItemsText(batch), batch.length);
-      }
-      this.arrayEnd();
+      // To the end at once: nothing to wait for between batches here (writeJsonPaced waits).
+      for (const _ of this.arrayField(key, value)) continue;
       return;
     }
     this.out(`${this.fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: ${prettyJson(value, '  ')}`);
+  }
+
+  /**
+   * `key: [values]`, serialized a thousand items at a time (a verify report holds 100,000);
+   * yields after each batch is buffered, so that a caller may flush and wait for a drain.
+   */
+  *arrayField(key: string, values: readonly unknown[]): Generator<void> {
+    this.arrayStart(key);
+    for (let i = 0; i < values.length; i += 1000) {
+      const batch = values.slice(i, i + 1000);
+      this.itemsText(arrayItemsText(batch), batch.length);
+      yield;
+    }
+    this.arrayEnd();
   }
 
   arrayStart(key: string): void {
@@ -80,14 +89,10 @@ export async function writeJsonPaced(out: (text: string) => void, drain: (() => 
       w.field(k, v);
       continue;
     }
-    w.arrayStart(k);
-    for (let i = 0; i < v.length; i += 1000) {
-      const batch = v.slice(i, i + 1000);
-      w.itemsText(arrayItemsText(batch), batch.length);
+    for (const _ of w.arrayField(k, v)) {
       w.flushNow();
       await drain();
     }
-    w.arrayEnd();
   }
   w.end();
 }
