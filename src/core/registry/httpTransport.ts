@@ -227,8 +227,7 @@ export class HttpTransport {
           const res = await untilAborted(this.o.dispatcher.request({
             ...opts,
             body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-            // An EventTarget-like object is all undici asks of a signal (api-request.js).
-            signal: guard.signal as unknown as AbortSignal,
+            signal: guard.undiciSignal,
           }), guard.signal);
           const location = header(res.headers, 'location');
           if (REDIRECTS.has(res.statusCode) && location && method !== 'POST' && method !== 'PATCH' && method !== 'DELETE' && !(method === 'PUT' && res.statusCode !== 307 && res.statusCode !== 308)) {

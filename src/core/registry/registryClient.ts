@@ -368,7 +368,7 @@ export class RegistryClient {
         method,
         headers,
         body,
-        signal: guard.signal as unknown as AbortSignal,
+        signal: guard.undiciSignal,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });

@@ -90,6 +90,11 @@ export class RequestGuard {
     return this.attempt;
   }
 
+  /** The same, as `request({ signal })` is typed: an EventTarget-like object is all undici asks of it (api-request.js). */
+  get undiciSignal(): AbortSignal {
+    return this.attempt as unknown as AbortSignal;
+  }
+
   /** Why the guard ended the attempt, if it did (undefined: the caller aborted, or nothing happened). */
   get error(): RegistryError | undefined {
     return this.failure;
