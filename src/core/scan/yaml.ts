@@ -65,6 +65,11 @@ const FLAT_FIELD = /^image_?(registry|repository|repo|name|tag)$/i;
 
 const LABELS = /(?:labels|annotations)$/i;
 
+/** A key LABELS names. The last letter first (both words end in s): this runs for every mapping of a file. */
+function isLabelsKey(key: string): boolean {
+  return (key.charCodeAt(key.length - 1) | 32) === 115 && LABELS.test(key);
+}
+
 /** A mapping with a `repository` value and a `tag`, `registry` or `digest` beside it. */
 function isImageLikeMap(m: YMap): boolean {
   return mapGet(m, 'repository')?.t === 'scalar' && Boolean(mapGet(m, 'tag') ?? mapGet(m, 'registry') ?? mapGet(m, 'digest'));
@@ -161,8 +166,7 @@ class YamlFinder {
       const parent = this.path.length > 0 ? this.path[this.path.length - 1] : '';
       dockerImageRef(this.sink, node);
       // `labels: {image: web}` and `com.example.image: x` annotations name things, not images.
-      // The last letter first (an s or S): the regex ran for every mapping of a file.
-      const inLabels = parent !== '' && (parent.charCodeAt(parent.length - 1) | 32) === 115 && LABELS.test(parent);
+      const inLabels = parent !== '' && isLabelsKey(parent);
       if (!inLabels) this.flatImageFields(node);
       for (const e of entries) {
         this.entry(e.key, e.value, inLabels);
