@@ -11,6 +11,8 @@ export class LineCursor {
   /** 0-based line of `lineStart`; the cursor's offset is somewhere on that line. */
   line = 0;
   lineStart = 0;
+  /** The offset last sought, clamped to the text. */
+  offset = 0;
   private walked = 0;
   private index: LineIndex | undefined;
 
@@ -20,6 +22,7 @@ export class LineCursor {
   seek(offset: number): void {
     const text = this.text;
     const o = Math.max(0, Math.min(offset, text.length));
+    this.offset = o;
     if (this.index) {
       const p = this.index.positionAt(o);
       this.line = p.line;

@@ -89,9 +89,8 @@ export function mentionRecords(
   let column = 0;
   const seek = (offset: number) => {
     cursor.seek(offset);
-    const o = Math.max(0, Math.min(offset, text.length));
     line = cursor.line + 1;
-    column = codePointColumn(text, cursor.lineStart, offset, o - cursor.lineStart) + 1;
+    column = codePointColumn(text, cursor.lineStart, offset, cursor.offset - cursor.lineStart) + 1;
   };
   let index: LineIndex | undefined;
   const lineText = (n: number) => {
