@@ -8,6 +8,8 @@ export interface CliIO {
    * for a 100,000-tag verify, 45 MB of JSON). Absent: nothing to wait for (tests).
    */
   drain?(): Promise<void>;
+  /** True while what `out` was given waits for the reader (the case in which drain waits). */
+  backedUp?(): boolean;
   err(text: string): void;
   cwd: string;
   env: NodeJS.ProcessEnv;

@@ -58,6 +58,7 @@ if (require.main === module) {
     out: (t) => process.stdout.write(t),
     // The stream knows whether a write is waiting for the reader (writableNeedDrain).
     drain: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
+    backedUp: () => process.stdout.writableNeedDrain,
     err: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,

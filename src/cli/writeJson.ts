@@ -7,7 +7,8 @@ import { arrayItemsText, prettyJson } from '../core/report/jsonItems';
  */
 export class JsonObjectWriter {
   private fields = 0;
-  private items = -1;
+  /** Items in the open array; -1 when none is open. */
+  private count = -1;
   private chunk = '';
 
   constructor(private readonly out: (text: string) => void) {
@@ -17,56 +18,54 @@ export class JsonObjectWriter {
   field(key: string, value: unknown): void {
     if (value === undefined) return;
     if (Array.isArray(value) && value.length) {
-      // To the end at once: nothing to wait for between batches here (writeJsonPaced waits).
-      for (const _ of this.arrayField(key, value)) continue;
+      this.arrayStart(key);
+      this.items(value, 0, value.length);
+      this.arrayEnd();
       return;
     }
     this.out(`${this.fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: ${prettyJson(value, '  ')}`);
   }
 
   /**
-   * `key: [values]`, serialized a thousand items at a time (a verify report holds 100,000);
-   * yields after each batch is buffered, so that a caller may flush and wait for a drain.
+   * values[start, end) as items of the open array, serialized a thousand at a time (one
+   * native stringify per batch; a verify report holds 100,000 of them).
    */
-  *arrayField(key: string, values: readonly unknown[]): Generator<void> {
-    this.arrayStart(key);
-    for (let i = 0; i < values.length; i += 1000) {
-      const batch = values.slice(i, i + 1000);
-      this.itemsText(arrayItemsText(batch), batch.length);
-      yield;
+  items(values: readonly unknown[], start: number, end: number): void {
+    for (let i = start; i < end; i += 1000) {
+      const n = Math.min(end, i + 1000) - i;
+      this.itemsText(arrayItemsText(values.slice(i, i + n)), n);
     }
-    this.arrayEnd();
   }
 
   arrayStart(key: string): void {
     this.out(`${this.fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: [`);
-    this.items = 0;
+    this.count = 0;
   }
 
   item(x: unknown): void {
-    this.chunk += `${this.items++ ? ',' : ''}\n    ${prettyJson(x, '    ')}`;
+    this.chunk += `${this.count++ ? ',' : ''}\n    ${prettyJson(x, '    ')}`;
     if (this.chunk.length > 1 << 16) this.flush();
   }
 
   /** `count` items already serialized by arrayItemsText (by a scan worker). */
   itemsText(text: string, count: number): void {
     if (count === 0) return;
-    this.chunk += this.items ? ',' + text : text;
-    this.items += count;
+    this.chunk += this.count ? ',' + text : text;
+    this.count += count;
     if (this.chunk.length > 1 << 16) this.flush();
   }
 
   arrayEnd(): void {
     this.flush();
-    this.out(this.items ? '\n  ]' : ']');
-    this.items = -1;
+    this.out(this.count ? '\n  ]' : ']');
+    this.count = -1;
   }
 
   end(): void {
     this.out(this.fields ? '\n}\n' : '}\n');
   }
 
-  /** Hands what is buffered to `out` now (writeJsonPaced, before it waits for a drain). */
+  /** Hands what is buffered to `out` now (before a wait for the pipe to drain). */
   flushNow(): void {
     this.flush();
   }
@@ -77,28 +76,63 @@ export class JsonObjectWriter {
   }
 }
 
-/**
- * writeJson for a large report, waiting for `drain` after each 1,000 array items (CliIO.drain):
- * the output leaves as it is written instead of all waiting in memory behind a slow pipe.
- */
-export async function writeJsonPaced(out: (text: string) => void, drain: (() => Promise<void>) | undefined, value: Record<string, unknown>): Promise<void> {
-  const w = new JsonObjectWriter(out);
-  for (const k of Object.keys(value)) {
-    const v = value[k];
-    if (!drain || !Array.isArray(v) || v.length === 0) {
-      w.field(k, v);
-      continue;
-    }
-    for (const _ of w.arrayField(k, v)) {
-      w.flushNow();
-      await drain();
-    }
-  }
-  w.end();
-}
-
 export function writeJson(out: (text: string) => void, value: Record<string, unknown>): void {
   const w = new JsonObjectWriter(out);
   for (const k of Object.keys(value)) w.field(k, value[k]);
   w.end();
+}
+
+/**
+ * A report's first field, an array whose items finish out of order (verify's results, by tag
+ * index): written in index order while the work goes on, a thousand at a time, once every
+ * item before them is in and while the reader keeps up (`backedUp` false), so that
+ * serializing overlaps the work's waits instead of following it. `finish` writes the rest,
+ * paced by `drain` (the output leaves as it is written instead of all waiting in memory
+ * behind a slow pipe), and hands back the writer for the other fields. The text is
+ * writeJson's. Items are never `undefined`.
+ */
+export class InOrderArrayField {
+  private readonly values: unknown[] = [];
+  /** values[0, ready) are all in; values[0, written) are out. */
+  private ready = 0;
+  private written = 0;
+  private writer: JsonObjectWriter | undefined;
+
+  constructor(
+    private readonly out: (text: string) => void,
+    private readonly key: string,
+    private readonly backedUp: () => boolean = () => false,
+  ) {}
+
+  put(index: number, item: unknown): void {
+    this.values[index] = item;
+    while (this.ready < this.values.length && this.values[this.ready] !== undefined) this.ready++;
+    if (this.ready - this.written >= 1000 && !this.backedUp()) this.writeTo(this.ready);
+  }
+
+  async finish(drain: (() => Promise<void>) | undefined): Promise<JsonObjectWriter> {
+    if (this.ready !== this.values.length) throw new Error(`InOrderArrayField: item ${this.ready} of ${this.values.length} never came`);
+    while (this.written < this.values.length) {
+      this.writeTo(Math.min(this.values.length, this.written + 1000));
+      if (drain) await drain();
+    }
+    const w = this.start();
+    w.arrayEnd();
+    return w;
+  }
+
+  private start(): JsonObjectWriter {
+    if (!this.writer) {
+      this.writer = new JsonObjectWriter(this.out);
+      this.writer.arrayStart(this.key);
+    }
+    return this.writer;
+  }
+
+  private writeTo(end: number): void {
+    const w = this.start();
+    w.items(this.values, this.written, end);
+    w.flushNow();
+    this.written = end;
+  }
 }

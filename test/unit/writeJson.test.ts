@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { JsonObjectWriter, writeJson, writeJsonPaced } from '../../src/cli/writeJson';
+import { InOrderArrayField, JsonObjectWriter, writeJson } from '../../src/cli/writeJson';
 import { arrayItemsText } from '../../src/core/report/jsonItems';
 
 describe('writeJson', () => {
@@ -32,23 +32,63 @@ describe('writeJson', () => {
     const expected = { mentions: files.flat(), filesScanned: 5 };
     assert.strictEqual(chunks.join(''), JSON.stringify(expected, null, 2) + '\n');
   });
-  // verify --format json on 100,000 tags: the report leaves 1,000 items at a time, each
-  // chunk written before the wait for the pipe to drain, and reads as one JSON.stringify.
-  it('writeJsonPaced: the same text as writeJson, written and drained 1,000 items at a time', async () => {
-    const value = { results: Array.from({ length: 2500 }, (_, i) => ({ tag: `1.${i}`, old: i % 3 ? { d: 'x' } : null, platforms: [] })), empty: [], summary: { total: 2500 } };
-    const chunks: string[] = [];
-    const writtenAtDrain: number[] = [];
-    await writeJsonPaced((t) => chunks.push(t), () => {
-      writtenAtDrain.push(chunks.join('').length);
-      return Promise.resolve();
-    }, value);
-    const expected = JSON.stringify(value, null, 2) + '\n';
-    assert.strictEqual(chunks.join(''), expected);
-    assert.strictEqual(writtenAtDrain.length, 3, 'one wait per 1,000 results');
-    assert.ok(writtenAtDrain[0] > 0 && writtenAtDrain[0] < writtenAtDrain[1] && writtenAtDrain[2] < expected.length, `each batch was out before its wait: ${writtenAtDrain.join(', ')}`);
-    const unpaced: string[] = [];
-    await writeJsonPaced((t) => unpaced.push(t), undefined, value);
-    assert.strictEqual(unpaced.join(''), expected, 'without drain (tests, no pipe) it is writeJson');
+  // verify --format json on 100,000 tags: results finish out of order; they leave in tag
+  // order while the verify goes on (when the reader keeps up), the rest paced at the end,
+  // and the whole reads as one JSON.stringify.
+  describe('InOrderArrayField', () => {
+    const results = Array.from({ length: 2500 }, (_, i) => ({ tag: `1.${i}`, old: i % 3 ? { d: 'x' } : null, platforms: [] }));
+    /** Indices in a seeded shuffled order, each at most 40 places from its own. */
+    const order = results.map((_, i) => i + ((i * 7919) % 41)).map((k, i) => [k, i]).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+    const report = async (f: InOrderArrayField, chunks: string[], drain?: () => Promise<void>) => {
+      const w = await f.finish(drain);
+      w.field('summary', { total: results.length });
+      w.field('gate', { outcome: 'incomplete' });
+      w.end();
+      return chunks.join('');
+    };
+    const expected = JSON.stringify({ results, summary: { total: 2500 }, gate: { outcome: 'incomplete' } }, null, 2) + '\n';
+
+    it('writes in index order as items come in, and reads as one JSON.stringify', async () => {
+      const chunks: string[] = [];
+      let written = 0;
+      const f = new InOrderArrayField((t) => (written += chunks.push(t) && t.length), 'results');
+      const outWhen: number[] = [];
+      for (const i of order) {
+        f.put(i, results[i]);
+        outWhen.push(written);
+      }
+      const before = written;
+      assert.ok(before > expected.length / 2, `most results were out before finish: ${before} of ${expected.length} characters`);
+      assert.ok(outWhen[500] === 0 && outWhen[1100] > 0, 'nothing before a thousand in a row were in; some soon after');
+      assert.strictEqual(await report(f, chunks), expected);
+    });
+    it('holds results while the reader is behind, then writes them paced, one drain per thousand', async () => {
+      const chunks: string[] = [];
+      let behind = true;
+      const f = new InOrderArrayField((t) => chunks.push(t), 'results', () => behind);
+      for (const i of order.slice(0, 1500)) f.put(i, results[i]);
+      assert.strictEqual(chunks.length, 0, 'nothing written while the pipe is backed up');
+      behind = false;
+      for (const i of order.slice(1500)) f.put(i, results[i]);
+      const streamed = chunks.join('').length;
+      assert.ok(streamed > 0, 'written once the reader caught up');
+      behind = true;
+      const drains: number[] = [];
+      const text = await report(f, chunks, () => {
+        drains.push(chunks.join('').length);
+        return Promise.resolve();
+      });
+      assert.strictEqual(text, expected);
+      assert.ok(drains.length >= 1 && drains.every((n, k) => n > (k ? drains[k - 1] : streamed)), `each batch out before its wait: ${drains.join(', ')}`);
+    });
+    it('no results: an empty array; a result that never came: an error, not a report with a hole', async () => {
+      const chunks: string[] = [];
+      const text = await report(new InOrderArrayField((t) => chunks.push(t), 'results'), chunks);
+      assert.strictEqual(text, JSON.stringify({ results: [], summary: { total: 2500 }, gate: { outcome: 'incomplete' } }, null, 2) + '\n');
+      const holey = new InOrderArrayField(() => undefined, 'results');
+      holey.put(1, results[1]);
+      await assert.rejects(holey.finish(undefined), /item 0 of 2 never came/);
+    });
   });
   it('arrayItemsText writes any items as the per-item stringify did: primitives, undefined, empty containers, escapes', () => {
     const items: unknown[] = [1, 'a"\\\n\u2028', null, undefined, true, [], {}, [[]], { k: undefined, u: [undefined], d: new Date(0) }, '\ud800'];

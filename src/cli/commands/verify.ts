@@ -3,8 +3,8 @@ import { REGISTRY_OPTIONS, REGISTRY_OPTIONS_HELP, registryClientOptions, tagSele
 import type { Command } from '../command';
 import { type CliIO, UsageError } from '../io';
 import { progressBar } from '../progressBar';
-import { type GateVerdict, type VerifyReport, createDefaultRegistryClient, parseRepository, verifyGate, verifyRepositories } from '../../core/registry/index';
-import { writeJsonPaced } from '../writeJson';
+import { type GateVerdict, type TagParity, type VerifyReport, createDefaultRegistryClient, parseRepository, verifyGate, verifyRepositories } from '../../core/registry/index';
+import { InOrderArrayField } from '../writeJson';
 import { parityNote, renderVerifyMarkdown, shortDigest } from '../../core/registry/verifyReportFormat';
 
 const usage = `Usage: registry-migrator verify OLD_REPO NEW_REPO [--tags REGEX] [--since VERSION] [--semver] [--exact] [--concurrency N] [--format text|json|markdown] [--timeout SECONDS] [--min-speed KIB_PER_S] [--insecure-registry HOST]...
@@ -60,9 +60,17 @@ function gateLine(gate: GateVerdict): string {
   return `gate: ${gate.reason}`;
 }
 
-/** Streamed: 100,000 tags' results would be one string of some 50 MB (bench:verify-scale). */
-function writeReportJson(io: CliIO, report: VerifyReport, gate: GateVerdict): Promise<void> {
-  return writeJsonPaced((t) => io.out(t), io.drain, { results: report.results, summary: report.summary, gate });
+/**
+ * `{results, summary, gate}`, streamed: 100,000 tags' results would be one string of some
+ * 50 MB (bench:verify-scale). The results leave in tag order while the others are still
+ * being compared (`results.put`, from verifyRepositories' onResult); the rest, then the
+ * summary and the gate, once the verify is done.
+ */
+async function endReportJson(io: CliIO, results: InOrderArrayField, report: VerifyReport, gate: GateVerdict): Promise<void> {
+  const w = await results.finish(io.drain);
+  w.field('summary', report.summary);
+  w.field('gate', gate);
+  w.end();
 }
 
 export const verifyCommand: Command = {
@@ -88,11 +96,13 @@ export const verifyCommand: Command = {
     const { client, close } = createDefaultRegistryClient({ ...registryClientOptions(options, io), concurrency, githubToken: true });
     const bar = io.isTTY ? progressBar(io) : undefined;
     try {
-      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { ...selection, concurrency, signal: io.signal, onProgress: bar?.update });
+      const results = format === 'json' ? new InOrderArrayField((t) => io.out(t), 'results', io.backedUp) : undefined;
+      const onResult = results && ((r: TagParity, i: number) => results.put(i, r));
+      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { ...selection, concurrency, signal: io.signal, onProgress: bar?.update, onResult });
       bar?.clear();
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
       const gate = verifyGate(report, { exact: options.exact === true });
-      if (format === 'json') await writeReportJson(io, report, gate);
+      if (results) await endReportJson(io, results, report, gate);
       else io.out(format === 'markdown' ? renderVerifyMarkdown(report) + `\n${gateLine(gate)}\n` : renderText(report, gate));
       if (format !== 'text' && gate.outcome === 'unchecked') io.err(`registry-migrator verify: ${gate.reason}\n`);
       return gate.exitCode;

@@ -55,8 +55,11 @@ export interface VerifyOptions extends TagSelection {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-  /** Each tag's answer as soon as it is known (the Tag Explorer updates its nodes from these). */
-  onResult?: (result: TagParity) => void;
+  /**
+   * Each tag's answer as soon as it is known, with its index in `results` (the Tag Explorer
+   * updates its nodes from these; `verify --format json` writes them in order as they come).
+   */
+  onResult?: (result: TagParity, index: number) => void;
 }
 
 function cause(e: RegistryError): { code: string; message: string } {
@@ -189,7 +192,7 @@ export async function verifyRepositories(client: RegistryClient, oldRepo: Reposi
     } else {
       results[i] = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
     }
-    opts.onResult?.(results[i]);
+    opts.onResult?.(results[i], i);
     opts.onProgress?.(++done, tags.length);
   });
   for (const r of results) {
