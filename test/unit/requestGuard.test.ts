@@ -152,4 +152,35 @@ describe('RequestGuard: deadlines and minimum speed of one attempt', () => {
     assert.strictEqual(whole.error?.message, 'w: no complete answer within 1 s');
     assert.strictEqual(part.error?.message, 'w: no complete answer within 1.5 s');
   });
+
+  // The overall deadlines share one timer per duration (DeadlineList): a guard answered in
+  // time leaves it, the others still fire, each no earlier than its own deadline, and once
+  // none is armed no timer is left to keep the process alive.
+  it('many attempts of one duration: those answered leave, the rest time out in order, and no timer is left', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await sleep(10); // mocha's own timeout timer for this test is armed by now
+    const before = timers();
+    const armed: { g: RequestGuard; at: number }[] = [];
+    for (let i = 0; i < 6; i++) {
+      armed.push({ g: new RequestGuard(undefined, { where: `w${i}`, deadlineMs: 60, minBytesPerSecond: 0, windowMs: 1000 }), at: performance.now() });
+      await sleep(10);
+    }
+    assert.strictEqual(timers(), before + 1, 'one timer for the six of them');
+    // The first (the head, which the timer waits for) and the fourth answer in time.
+    armed[0].g.dispose();
+    armed[3].g.dispose();
+    const firedAt = new Map<number, number>();
+    armed.forEach(({ g }, i) => (g.failed = () => firedAt.set(i, performance.now())));
+    await sleep(200);
+    assert.deepStrictEqual([...firedAt.keys()], [1, 2, 4, 5], 'the others timed out, in the order they were armed');
+    for (const [i, t] of firedAt) assert.ok(t - armed[i].at >= 59, `w${i} fired after ${(t - armed[i].at).toFixed(1)} ms, not before its 60 ms`);
+    assert.match(String(armed[5].g.error?.message), /^w5: no complete answer within 0\.1 s$/);
+    assert.strictEqual(armed[3].g.error, undefined, 'an attempt answered in time never times out');
+    assert.strictEqual(timers(), before, 'no timer left once none is armed');
+    const answered = [1, 2, 3].map(() => new RequestGuard(undefined, { where: 'a', deadlineMs: 60, minBytesPerSecond: 0, windowMs: 1000 }));
+    for (const g of answered) g.dispose();
+    assert.strictEqual(timers(), before, 'every attempt answered: the timer is gone at once, not at the deadline');
+    const late = new RequestGuard(undefined, { where: 'late', deadlineMs: 60, minBytesPerSecond: 0, windowMs: 1000 });
+    assert.notStrictEqual(await abortedWithin(late, 1000), undefined, 'a duration used again gets a timer again');
+  });
 });
