@@ -9,15 +9,12 @@
  * string order.
  */
 export function sortTags(tags: Iterable<string>): string[] {
-  // Each tag parsed once, not in every comparison: a sort compares 100,000 tags ~1.7
-  // million times (a verify of that size spent 130 ms in parseVersion).
-  const parsed = new Map<string, Version | undefined>();
-  const version = (t: string): Version | undefined => {
-    let v = parsed.get(t);
-    if (v === undefined && !parsed.has(t)) parsed.set(t, (v = parseVersion(t)));
-    return v;
-  };
-  return [...tags].sort((a, b) => compareParsed(a, version(a), b, version(b)));
+  // Each tag parsed once, beside it, not in every comparison (nor looked up in a Map in
+  // each): a sort compares 100,000 tags ~1.7 million times.
+  const parsed: { t: string; v: Version | undefined }[] = [];
+  for (const t of tags) parsed.push({ t, v: parseVersion(t) });
+  parsed.sort((a, b) => compareParsed(a.t, a.v, b.t, b.v));
+  return parsed.map((p) => p.t);
 }
 
 interface Version {
