@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { loadYaml } from '../text/loadYaml';
 import { parseImageReference } from '../reference/imageReference';
 import { builtinRules } from './builtinRules';
 import { type CompanionEdit, type MigrationRule, type RuleProblem, type RuleSet, type Severity, SEVERITIES, type TagPolicy } from './migrationRule';
@@ -64,6 +65,7 @@ export function loadRuleSet(input: RuleSetInput = {}): LoadedRuleSet {
 }
 
 function loadRulesFile(text: string, path: string, byId: Map<string, MigrationRule>, problems: RuleProblem[], exclude: string[]): void {
+  const { LineCounter, parseDocument, isMap, isSeq, isScalar } = loadYaml();
   const lc = new LineCounter();
   const at = (offset: number, message: string) => {
     const p = lc.linePos(Math.max(0, offset));

@@ -1,4 +1,5 @@
-import { LineCounter, type Node, type Pair, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { loadYaml } from '../text/loadYaml';
 
 import { type Repository, formatRepository, parseRepository } from '../registry/registryClient';
 import { type SemverRange, parseSemverRange } from './semverRange';
@@ -104,6 +105,7 @@ export function parseShard(text: string): { index: number; count: number } | str
  * could sync the wrong tags, so nothing runs until it is fixed).
  */
 export function parseSyncConfig(text: string, path: string): { config?: SyncConfig; problems: SyncConfigProblem[] } {
+  const { LineCounter, parseDocument, isMap, isScalar, isSeq } = loadYaml();
   const problems: SyncConfigProblem[] = [];
   const lc = new LineCounter();
   const at = (node: Node | null | undefined, message: string, offset?: number) => {

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+import { loadYaml } from '../../text/loadYaml';
 import type { YEntry, YNode } from './yamlNodes';
 
 /**
@@ -20,30 +21,31 @@ export function convertFlow(s: string, offset: number, end: number): YNode | und
   if (quick) return quick;
   const src = s.slice(offset, end);
   try {
-    const doc = parseDocument(src, { strict: false, uniqueKeys: false, prettyErrors: false });
-    return convertNode(doc.contents, src, offset);
+    const y = loadYaml();
+    const doc = y.parseDocument(src, { strict: false, uniqueKeys: false, prettyErrors: false });
+    return convertNode(y, doc.contents, src, offset);
   } catch {
     return undefined;
   }
 }
 
-function convertNode(n: unknown, src: string, offset: number): YNode | undefined {
-  if (isMap(n)) {
+function convertNode(y: typeof Yaml, n: unknown, src: string, offset: number): YNode | undefined {
+  if (y.isMap(n)) {
     const entries: YEntry[] = [];
     for (const pair of n.items) {
       const k = pair.key;
-      if (!isScalar(k) || !k.range) continue;
-      entries.push({ key: String(k.value), keyStart: k.range[0] + offset, value: convertNode(pair.value, src, offset) });
+      if (!y.isScalar(k) || !k.range) continue;
+      entries.push({ key: String(k.value), keyStart: k.range[0] + offset, value: convertNode(y, pair.value, src, offset) });
     }
     return { t: 'map', entries };
   }
-  if (isSeq(n)) {
-    return { t: 'seq', items: n.items.map((it) => (isPair(it) ? undefined : convertNode(it, src, offset))) };
+  if (y.isSeq(n)) {
+    return { t: 'seq', items: n.items.map((it) => (y.isPair(it) ? undefined : convertNode(y, it, src, offset))) };
   }
-  if (isAlias(n) && n.range) {
+  if (y.isAlias(n) && n.range) {
     return { t: 'scalar', start: n.range[0] + offset, end: n.range[1] + offset, text: src.slice(n.range[0], n.range[1]), exact: false, style: 'alias' };
   }
-  if (isScalar(n) && n.range) {
+  if (y.isScalar(n) && n.range) {
     let [a, b] = n.range;
     const quoted = n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE';
     if (quoted) {
