@@ -62,7 +62,7 @@ export async function scanWorkspace(io: CliIO, options: WorkspaceScanOptions): P
   }
   const { ruleSet, problems, exclude } = loadRuleSet({ rulesFile });
   // Threads start before the walk, so their start-up overlaps it.
-  const pool = new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all });
+  const pool = new ScanPool({ ruleSets: [ruleSet], mode: options.mode, all: options.all, rareHitsHere: true });
   try {
     // The walk feeds the scan as it goes, so the workers start on the first files at once.
     const files: WalkedFile[] = [];

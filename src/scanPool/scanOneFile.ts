@@ -35,6 +35,11 @@ export interface FileScanResult {
   records?: MentionRecord[];
   /** `json` mode; absent when the file has no records. */
   json?: RecordsJson;
+  /**
+   * Passed the prefilter but left for the pool's own thread to analyze (scanOneFile's
+   * `handBack`): the decoded text, without its byte-order mark.
+   */
+  handedBack?: { text: string; bom: boolean };
   /** `analysis` mode, for a file with something to report. */
   text?: string;
   bom?: boolean;
@@ -67,9 +72,11 @@ export function prepareRuleSet(ruleSet: RuleSet): PreparedRuleSet {
 /**
  * Reads, prefilters and analyzes one file. Without `all`, a file none of the rules'
  * needles occur in is not decoded or parsed at all: that is what keeps a scan of a large
- * repository within a small factor of ripgrep. Never throws for a file's content or I/O.
+ * repository within a small factor of ripgrep. `handBack`, asked once a file has passed
+ * the prefilter, may say to return its text for another thread to analyze (ScanPool's
+ * `rareHitsHere`). Never throws for a file's content or I/O.
  */
-export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: ScanSettings): FileScanResult {
+export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: ScanSettings, handBack?: () => boolean): FileScanResult {
   let buf: Buffer;
   try {
     // open + read into a reused buffer + close: no fstat (whose Stats object, dates and all,
@@ -94,6 +101,12 @@ export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: S
   let text = buf.toString('utf8');
   const bom = text.charCodeAt(0) === 0xfeff;
   if (bom) text = text.slice(1);
+  if (handBack?.()) return { handedBack: { text, bom } };
+  return analyzeFile(job, text, bom, prepared, settings);
+}
+
+/** The analysis half of scanOneFile: `text` is the file's, without its byte-order mark. */
+export function analyzeFile(job: ScanJob, text: string, bom: boolean, prepared: PreparedRuleSet, settings: ScanSettings): FileScanResult {
   const analysis = analyzeText(text, job.rel, prepared.ruleSet, { maxBytes: job.maxBytes });
   if (analysis.skippedFile) return { skipped: analysis.skippedFile, skipKind: analysis.skippedFile.startsWith('binary') ? 'binary' : 'too-large' };
   if (settings.mode === 'records' || settings.mode === 'json') {

@@ -67,6 +67,40 @@ describe('scan pool', function () {
     });
   }
 
+  // rareHitsHere: in a sparse tree the workers hand the few files that pass the prefilter
+  // back to the pool's thread (each thread's first analyses run on cold code); in a dense
+  // one they keep them. Either way the results are this thread's, in order.
+  it('rareHitsHere: a sparse tree\'s hits are analyzed here, a dense one\'s in the workers; the same results', async () => {
+    const sparse = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-pool-sparse-'));
+    try {
+      const sparseJobs: ScanJob[] = [];
+      for (let i = 0; i < 800; i++) {
+        const rel = `p${i % 7}/f${i}.${i % 2 ? 'yaml' : 'md'}`;
+        const body = i % 50 === 7 ? (i % 2 ? `image: k8s.gcr.io/pause:3.${i}\n` : `See \`gcr.io/google_containers/busybox:${i}\`.\n`) : `name: svc${i}\nreplicas: ${i % 5}\n`;
+        fs.mkdirSync(path.join(sparse, path.dirname(rel)), { recursive: true });
+        fs.writeFileSync(path.join(sparse, rel), body);
+        sparseJobs.push({ abs: path.join(sparse, rel), rel, ruleSet: 0, maxBytes: 1 << 20 });
+      }
+      for (const [name, list, handedBack] of [['sparse', sparseJobs, true], ['dense', jobs, false]] as const) {
+        for (const mode of ['json', 'analysis'] as const) {
+          const run = async (pool: ScanPool) => {
+            const out: FileScanResult[] = [];
+            await pool.run(list, (i, x) => (out[i] = x));
+            await pool.dispose();
+            return JSON.stringify(out.map((r) => ({ ...r, analysis: r.analysis?.findings.map((f) => [f.rule.id, f.message, f.edits]) })));
+          };
+          const here = await run(new ScanPool({ ruleSets: [ruleSet], mode, all: false, threads: 0 }));
+          const pool = new ScanPool({ ruleSets: [ruleSet], mode, all: false, threads: 2, minFilesForThreads: 1, rareHitsHere: true });
+          assert.strictEqual(await run(pool), here, `${name} ${mode}: the same results`);
+          if (handedBack) assert.ok(pool.handedBack >= 8, `${name} ${mode}: ${pool.handedBack} of 16 hits handed back`);
+          else assert.strictEqual(pool.handedBack, 0, `${name} ${mode}: a dense tree's hits stay in the workers`);
+        }
+      }
+    } finally {
+      fs.rmSync(sparse, { recursive: true, force: true });
+    }
+  });
+
   it('stops soon after cancellation', async () => {
     const r = await collect(new ScanPool({ ruleSets: [ruleSet], mode: 'records', all: false, threads: 2, minFilesForThreads: 1 }), 1);
     assert.strictEqual(r.cancelled, true);
