@@ -68,6 +68,8 @@ export class ScanPool {
   /** Workers that failed; their work goes to this thread. */
   private readonly dead = new Set<Worker>();
   private readonly minFiles: number;
+  /** Files the workers handed back (rareHitsHere) and this thread analyzed. */
+  handedBack = 0;
 
   constructor(options: ScanPoolOptions) {
     this.settings = { mode: options.mode, all: options.all };
@@ -244,9 +246,6 @@ export class ScanPool {
     return { cancelled: false };
   }
 
-  /** Files the workers handed back (rareHitsHere) and this thread analyzed. */
-  handedBack = 0;
-
   /** A file a worker handed back (rareHitsHere), analyzed on this thread. */
   private analyzeHere(job: ScanJob, read: { text: string; bom: boolean }): FileScanResult {
     this.handedBack++;
@@ -278,7 +277,8 @@ class Backlog {
 
   constructor(
     private readonly analyze: (index: number, read: { text: string; bom: boolean }) => void,
-    private readonly cancelled: () => boolean,
+    /** True once the run is cancelled or over: what is left is not analyzed. */
+    private readonly stop: () => boolean,
     /** After a slice that emptied the queue (or failed): the run may be over. */
     private readonly drained: (e?: Error) => void,
   ) {}
@@ -299,7 +299,7 @@ class Backlog {
   private slice(): void {
     const until = performance.now() + 3;
     try {
-      while (this.head < this.queue.length && !this.cancelled()) {
+      while (this.head < this.queue.length && !this.stop()) {
         const { index, read } = this.queue[this.head];
         this.queue[this.head++] = undefined as never;
         this.analyze(index, read);
@@ -310,7 +310,7 @@ class Backlog {
       this.drained(e instanceof Error ? e : new Error(String(e)));
       return;
     }
-    if (this.head < this.queue.length && !this.cancelled()) {
+    if (this.head < this.queue.length && !this.stop()) {
       setImmediate(() => this.slice());
       return;
     }
