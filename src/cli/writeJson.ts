@@ -42,11 +42,6 @@ export class JsonObjectWriter {
     this.count = 0;
   }
 
-  item(x: unknown): void {
-    this.chunk += `${this.count++ ? ',' : ''}\n    ${prettyJson(x, '    ')}`;
-    if (this.chunk.length > 1 << 16) this.flush();
-  }
-
   /** `count` items already serialized by arrayItemsText (by a scan worker). */
   itemsText(text: string, count: number): void {
     if (count === 0) return;

@@ -63,8 +63,8 @@ export const scanCommand: Command = {
           if (r.replacement !== null) fixable++;
           flaggedFiles.add(r.file);
         }
-        if (format === 'json') startJson().item(r);
-        else if (format === 'sarif') sarifRecords.push(r);
+        if (format === 'json') continue;
+        if (format === 'sarif') sarifRecords.push(r);
         else {
           const where = `${r.file}:${r.line}:${r.column}`;
           if (r.deprecated) {
@@ -77,6 +77,8 @@ export const scanCommand: Command = {
           else io.out(`${where}  ok  ${r.text}  (${r.kind})\n`);
         }
       }
+      // A file's records as one batch, serialized as the workers serialize theirs.
+      if (format === 'json') startJson().items(records, 0, records.length);
     };
     // With --verify the findings themselves are needed (to resolve them), and SARIF's
     // fingerprints need each line's neighbours: both take the analyses back to this thread.
