@@ -39,11 +39,17 @@ export interface FileScanResult {
    * Passed the prefilter but left for the pool's own thread to analyze (scanOneFile's
    * `handBack`): the decoded text, without its byte-order mark.
    */
-  handedBack?: { text: string; bom: boolean };
+  handedBack?: DecodedText;
   /** `analysis` mode, for a file with something to report. */
   text?: string;
   bom?: boolean;
   analysis?: FileAnalysis;
+}
+
+/** A file's text, decoded, without its byte-order mark (and whether it had one). */
+export interface DecodedText {
+  text: string;
+  bom: boolean;
 }
 
 /** A file's records as `scan --format json` items (arrayItemsText), and what the summary counts. */

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { RuleSet } from '../core/rules/migrationRule';
-import { analyzeFile, type FileScanResult, prepareRuleSet, type PreparedRuleSet, type ScanJob, scanOneFile, type ScanSettings } from './scanOneFile';
+import { analyzeFile, type DecodedText, type FileScanResult, prepareRuleSet, type PreparedRuleSet, type ScanJob, scanOneFile, type ScanSettings } from './scanOneFile';
 import type { BatchMessage, ResultMessage, WorkerInit } from './scanWorker';
 
 export interface ScanPoolOptions extends ScanSettings {
@@ -123,15 +123,16 @@ export class ScanPool {
         if (value instanceof Error) reject(value);
         else resolve(value);
       };
+      /** The run is over once nothing is out (batches, this thread's share, handed-back files) and nothing is left. */
+      const finishIfDone = () => {
+        if (pending.size === 0 && local === 0 && backlog.idle() && (cancelled() || (live.done && next >= jobs.length))) finish({ cancelled: cancelled() });
+      };
       const feed = (w: Worker) => {
         if (dead.has(w)) return;
-        if (cancelled()) {
-          if (pending.size === 0 && local === 0 && backlog.idle()) finish({ cancelled: true });
-          return;
-        }
+        if (cancelled()) return finishIfDone();
         if (next >= jobs.length) {
           if (!live.done) idle.add(w);
-          else if (pending.size === 0 && local === 0 && backlog.idle()) finish({ cancelled: false });
+          else finishIfDone();
           return;
         }
         const start = next;
@@ -167,10 +168,7 @@ export class ScanPool {
       };
       // Files handed back (rareHitsHere), analyzed here a few milliseconds at a time between
       // the walk's steps and the workers' messages, so that feeding the workers comes first.
-      const backlog = new Backlog((i, read) => sink(i, this.analyzeHere(jobs[i], read)), () => settled || cancelled(), (e) => {
-        if (e) finish(e);
-        else if (pending.size === 0 && local === 0 && ((live.done && next >= jobs.length) || cancelled())) finish({ cancelled: cancelled() });
-      });
+      const backlog = new Backlog((i, read) => sink(i, this.analyzeHere(jobs[i], read)), () => settled || cancelled(), (e) => (e ? finish(e) : finishIfDone()));
       // A worker that dies (out of memory, a bug) leaves its batches to this thread.
       const onError = (w: Worker) => {
         dead.add(w);
@@ -187,7 +185,7 @@ export class ScanPool {
         })()
           .then(() => {
             local--;
-            if (pending.size === 0 && local === 0 && backlog.idle() && ((live.done && next >= jobs.length) || cancelled())) finish({ cancelled: cancelled() });
+            finishIfDone();
           })
           .catch((e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
       };
@@ -247,7 +245,7 @@ export class ScanPool {
   }
 
   /** A file a worker handed back (rareHitsHere), analyzed on this thread. */
-  private analyzeHere(job: ScanJob, read: { text: string; bom: boolean }): FileScanResult {
+  private analyzeHere(job: ScanJob, read: DecodedText): FileScanResult {
     this.handedBack++;
     this.local ??= this.ruleSets.map(prepareRuleSet);
     try {
@@ -271,19 +269,19 @@ export class ScanPool {
  * feeds them) get through between slices; a worker must not wait for a file to analyze.
  */
 class Backlog {
-  private readonly queue: { index: number; read: { text: string; bom: boolean } }[] = [];
+  private readonly queue: { index: number; read: DecodedText }[] = [];
   private head = 0;
   private scheduled = false;
 
   constructor(
-    private readonly analyze: (index: number, read: { text: string; bom: boolean }) => void,
+    private readonly analyze: (index: number, read: DecodedText) => void,
     /** True once the run is cancelled or over: what is left is not analyzed. */
     private readonly stop: () => boolean,
     /** After a slice that emptied the queue (or failed): the run may be over. */
     private readonly drained: (e?: Error) => void,
   ) {}
 
-  add(index: number, read: { text: string; bom: boolean }): void {
+  add(index: number, read: DecodedText): void {
     this.queue.push({ index, read });
     if (!this.scheduled) {
       this.scheduled = true;
