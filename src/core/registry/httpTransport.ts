@@ -209,26 +209,15 @@ export class HttpTransport {
             headersTimeout: timeoutMs + sendMs,
             bodyTimeout: timeoutMs,
           };
-          if (method === 'HEAD') {
-            const head = await dispatchHead(this.o.dispatcher, opts, guard.signal);
-            const location = header(head.headers, 'location');
-            if (REDIRECTS.has(head.statusCode) && location) {
-              if (hop >= 5) throw new RegistryError('too-many-redirects', `${host}: more than 5 redirects for ${target.pathname}`);
-              const next = this.redirectTarget(host, target.url, location);
-              if (next.origin !== target.origin) mayAuthorize = false;
-              // As for any other method (below): a 303 is followed with a GET.
-              if (head.statusCode === 303) method = 'GET';
-              target = RequestTarget.at(next);
-              continue;
-            }
-            // No body, so no speed check (an interval timer) either: the deadline covers it.
-            return new Answer(head.statusCode, head.headers, EMPTY, target);
-          }
-          const res = await untilAborted(this.o.dispatcher.request({
-            ...opts,
-            body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-            signal: guard.undiciSignal,
-          }), guard.signal);
+          // A HEAD through undici's handler API (no body stream), anything else through request().
+          const head = method === 'HEAD';
+          const res = head
+            ? await dispatchHead(this.o.dispatcher, opts, guard.signal)
+            : await untilAborted(this.o.dispatcher.request({
+                ...opts,
+                body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+                signal: guard.undiciSignal,
+              }), guard.signal);
           const location = header(res.headers, 'location');
           if (REDIRECTS.has(res.statusCode) && location && method !== 'POST' && method !== 'PATCH' && method !== 'DELETE' && !(method === 'PUT' && res.statusCode !== 307 && res.statusCode !== 308)) {
             await res.body.dump();
@@ -242,31 +231,35 @@ export class HttpTransport {
             target = RequestTarget.at(next);
             continue;
           }
+          // No body, so no speed check (an interval timer) either: the deadline covers it.
+          if (head) return new Answer(res.statusCode, res.headers, EMPTY, target);
+          // Not a HEAD, so request()'s answer, with its body stream.
+          const full = res as Dispatcher.ResponseData;
           phase = 'body';
           guard.startBody();
-          if (req.stream && method === 'GET' && res.statusCode === 200) {
+          if (req.stream && method === 'GET' && full.statusCode === 200) {
             handedOver = true;
             const where = target;
-            return { status: 200, headers: res.headers, body: EMPTY, url: where.url, stream: this.counted(res.body, guard, (e) => this.transportError(e, host, where, 'body', signal, guard)) };
+            return { status: 200, headers: full.headers, body: EMPTY, url: where.url, stream: this.counted(full.body, guard, (e) => this.transportError(e, host, where, 'body', signal, guard)) };
           }
           const max = req.maxBytes ?? 8 * 1024 * 1024;
           const chunks: Buffer[] = [];
           let n = 0;
-          for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          for await (const chunk of full.body as AsyncIterable<Buffer>) {
             n += chunk.length;
             guard.count(chunk.length);
             if (n > max) {
-              res.body.destroy();
+              full.body.destroy();
               throw new RegistryError('bad-response', `${host}: answer for ${target.pathname} is larger than ${max} bytes`);
             }
             chunks.push(chunk);
           }
           const buf = Buffer.concat(chunks, n);
-          const declared = header(res.headers, 'content-length');
+          const declared = header(full.headers, 'content-length');
           if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== n) {
             throw new RegistryError('truncated', `${host}: answer for ${target.pathname} ended after ${n} of ${declared} bytes`);
           }
-          return new Answer(res.statusCode, res.headers, buf, target);
+          return new Answer(full.statusCode, full.headers, buf, target);
         } catch (e) {
           throw this.transportError(e, host, target, phase, signal, guard);
         }
