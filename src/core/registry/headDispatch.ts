@@ -20,6 +20,8 @@ const NO_BODY = { dump: (): Promise<void> => Promise.resolve() };
  * are undici's own, as `request()` rejects with them.
  */
 export function dispatchHead(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AttemptSignal): Promise<HeadAnswer> {
+  // Already over: not sent at all, so that it holds no connection of the pool.
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise<HeadAnswer>((resolve, reject) => {
     const handler = new HeadHandler(resolve, reject, signal);
     try {
@@ -49,8 +51,7 @@ class HeadHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (e: Error) => void,
     private readonly signal: AttemptSignal,
   ) {
-    if (signal.aborted) queueMicrotask(this.onAbort);
-    else signal.addEventListener('abort', this.onAbort);
+    signal.addEventListener('abort', this.onAbort);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
