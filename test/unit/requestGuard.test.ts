@@ -183,4 +183,20 @@ describe('RequestGuard: deadlines and minimum speed of one attempt', () => {
     const late = new RequestGuard(undefined, { where: 'late', deadlineMs: 60, minBytesPerSecond: 0, windowMs: 1000 });
     assert.notStrictEqual(await abortedWithin(late, 1000), undefined, 'a duration used again gets a timer again');
   });
+
+  it('an attempt armed while another times out (a retry) does not delay the deadlines already armed', async () => {
+    const opts = (where: string) => ({ where, deadlineMs: 60, minBytesPerSecond: 0, windowMs: 1000 });
+    const first = new RequestGuard(undefined, opts('first'));
+    let retry: RequestGuard | undefined;
+    first.failed = () => (retry = new RequestGuard(undefined, opts('retry')));
+    await sleep(20);
+    const second = new RequestGuard(undefined, opts('second'));
+    const armed = performance.now();
+    let firedAfter = 0;
+    second.failed = () => (firedAfter = performance.now() - armed);
+    await sleep(150);
+    assert.ok(retry, 'the first timed out and armed a retry');
+    assert.ok(firedAfter >= 59 && firedAfter < 100, `the second fired ${firedAfter.toFixed(1)} ms after it was armed, not at the retry's deadline`);
+    assert.notStrictEqual(await abortedWithin(retry, 1000), undefined, 'the retry times out in its turn');
+  });
 });

@@ -153,9 +153,10 @@ export class RequestGuard {
   private fail(e: RegistryError): void {
     if (this.failure || this.attempt.aborted) return;
     this.failure = e;
+    // Timers and the caller's listener go first: a listener that throws must not leave them.
+    this.dispose();
     this.attempt.abort(e);
     this.onFail?.(e);
-    this.dispose();
   }
 }
 
@@ -204,13 +205,20 @@ class DeadlineList {
   private static fire(l: DeadlineList): void {
     l.timer = undefined;
     const now = performance.now();
-    while (l.head && l.head.due <= now) {
-      const g = l.head;
-      l.remove(g);
-      g.deadlinePassed();
+    try {
+      while (l.head && l.head.due <= now) {
+        const g = l.head;
+        l.remove(g);
+        g.deadlinePassed();
+      }
+    } finally {
+      // Even if an abort listener threw, the guards still listed keep their deadline; and a
+      // guard armed by a listener (a retry) must not leave the timer waiting for its own.
+      if (l.timer) clearTimeout(l.timer);
+      l.timer = undefined;
+      if (l.head) l.timer = setTimeout(DeadlineList.fire, Math.max(1, Math.ceil(l.head.due - performance.now())), l);
+      else l.stop();
     }
-    if (l.head) l.timer = setTimeout(DeadlineList.fire, Math.max(1, Math.ceil(l.head.due - now)), l);
-    else l.stop();
   }
 
   /** Nothing armed: no timer keeps the process alive, and the list is forgotten. */
