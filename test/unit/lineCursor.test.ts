@@ -50,4 +50,20 @@ describe('LineCursor', () => {
       }
     }
   });
+
+  // Minified JSON: thousands of mentions on one line. Seeks within the line answer without
+  // searching again (the search used to run from the line's start to its end each time).
+  it('many seeks on one long line, then past it: the same answers as LineIndex', () => {
+    const text = '{"a":"' + 'x'.repeat(200000) + '"}\n{"b":1}\nend';
+    const index = new LineIndex(text);
+    const cursor = new LineCursor(text);
+    const offsets: number[] = [];
+    for (let o = 0; o < 200010; o += 97) offsets.push(o);
+    offsets.push(200008, 200009, 200010, 200011, 200018, text.length, text.length + 5, 3, 200012);
+    for (const o of offsets) {
+      cursor.seek(o);
+      const p = index.positionAt(o);
+      assert.deepStrictEqual([cursor.line, cursor.lineStart], [p.line, index.lineStart(p.line)], `at ${o}`);
+    }
+  });
 });

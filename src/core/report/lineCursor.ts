@@ -13,6 +13,9 @@ export class LineCursor {
   lineStart = 0;
   /** The offset last sought, clamped to the text. */
   offset = 0;
+  /** Where `line` ends (its newline, or the text's end); -1 when not known (after a step back). */
+  private lineEnd = -1;
+  /** Characters the newline searches have gone over, against the budget for a LineIndex. */
   private walked = 0;
   private index: LineIndex | undefined;
 
@@ -29,15 +32,20 @@ export class LineCursor {
       this.lineStart = this.index.lineStart(p.line);
       return;
     }
+    // Still on the same line (many mentions on one line of minified JSON): nothing to search.
+    if (o >= this.lineStart && o <= this.lineEnd) return;
     let line = this.line;
     let start = this.lineStart;
     if (o >= start) {
-      // Forward: every newline before o starts a line.
-      for (let nl = text.indexOf('\n', start); nl !== -1 && nl < o; nl = text.indexOf('\n', nl + 1)) {
+      // Forward: every newline before o starts a line; the first one at or after o ends it.
+      let nl = text.indexOf('\n', start);
+      for (; nl !== -1 && nl < o; nl = text.indexOf('\n', nl + 1)) {
         line++;
         start = nl + 1;
       }
-      this.walked += o - this.lineStart;
+      const end = nl === -1 ? text.length : nl;
+      this.walked += end - this.lineStart;
+      this.lineEnd = end;
     } else {
       // Back: start - 1 is the newline ending the previous line.
       this.walked += this.lineStart - o;
@@ -46,6 +54,7 @@ export class LineCursor {
         const nl = start - 1;
         start = nl === 0 ? 0 : text.lastIndexOf('\n', nl - 1) + 1;
       }
+      this.lineEnd = -1;
     }
     this.line = line;
     this.lineStart = start;
