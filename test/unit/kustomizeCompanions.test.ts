@@ -148,6 +148,7 @@ describe('companion edits: Bitnami charts get global.security.allowInsecureImage
     ['a trailing empty document', 'image:\n  repository: bitnami/redis\n---\n'],
     ['global: as a flow mapping', 'global: {storageClass: fast}\nimage:\n  repository: bitnami/redis\n'],
     ['global: as an empty flow mapping', 'global: {}\nimage:\n  repository: bitnami/redis\n'],
+    ['global: as a flow mapping written over lines', 'global: {\n    imageRegistry: "",\n  }\nimage:\n  repository: bitnami/redis\n'],
     ['global: as a scalar', 'global: yes\nimage:\n  repository: bitnami/redis\n'],
     ['global.security: as a sequence', 'global:\n  security:\n  - a\nimage:\n  repository: bitnami/redis\n'],
     ['indentation no key explains', '  stray: 1\nimage:\n  repository: bitnami/redis\n'],
@@ -162,14 +163,21 @@ describe('companion edits: Bitnami charts get global.security.allowInsecureImage
   }
   const emptyValues: [string, string, string][] = [
     ['global:', 'global:\nimage:\n  repository: bitnami/redis\n', 'global:\n  security:\n    allowInsecureImages: true\nimage:\n  repository: bitnamilegacy/redis\n'],
-    ['global: ~', 'global: ~\nimage:\n  repository: bitnami/redis\n', 'global: ~\n  security:\n    allowInsecureImages: true\nimage:\n  repository: bitnamilegacy/redis\n'],
-    ['global: null, CRLF', 'global: null\r\nimage:\r\n  repository: bitnami/redis\r\n', 'global: null\r\n  security:\r\n    allowInsecureImages: true\r\nimage:\r\n  repository: bitnamilegacy/redis\r\n'],
-    ['security: "" under a 4-space global:', 'global:\n    security: ""\nimage:\n    repository: bitnami/redis\n', 'global:\n    security: ""\n        allowInsecureImages: true\nimage:\n    repository: bitnamilegacy/redis\n'],
+    // The empty value goes: `global: ~` with children under it would be invalid YAML.
+    ['global: ~', 'global: ~\nimage:\n  repository: bitnami/redis\n', 'global:\n  security:\n    allowInsecureImages: true\nimage:\n  repository: bitnamilegacy/redis\n'],
+    ['global: null, CRLF', 'global: null\r\nimage:\r\n  repository: bitnami/redis\r\n', 'global:\r\n  security:\r\n    allowInsecureImages: true\r\nimage:\r\n  repository: bitnamilegacy/redis\r\n'],
+    ['security: "" under a 4-space global:', 'global:\n    security: ""\nimage:\n    repository: bitnami/redis\n', 'global:\n    security:\n        allowInsecureImages: true\nimage:\n    repository: bitnamilegacy/redis\n'],
+    ['global: ~ with a comment after it', 'global: ~  # set per cluster\nimage:\n  repository: bitnami/redis\n', 'global: # set per cluster\n  security:\n    allowInsecureImages: true\nimage:\n  repository: bitnamilegacy/redis\n'],
+    ['quoted keys', '"global":\n  "imageRegistry": ""\nimage:\n  repository: bitnami/redis\n', '"global":\n  security:\n    allowInsecureImages: true\n  "imageRegistry": ""\nimage:\n  repository: bitnamilegacy/redis\n'],
     ['a leading ---', '---\nimage:\n  repository: bitnami/redis\n', '---\nimage:\n  repository: bitnamilegacy/redis\nglobal:\n  security:\n    allowInsecureImages: true\n'],
   ];
   for (const [name, text, want] of emptyValues) {
     it(`a companion under ${name}`, function () {
-      assert.strictEqual(fix(text, 'values.yaml').text, want);
+      const out = fix(text, 'values.yaml').text;
+      assert.strictEqual(out, want);
+      // What is written must still be YAML, with the image where Helm reads it.
+      const values = parse(out) as { image: { repository: string } };
+      assert.strictEqual(values.image.repository, 'bitnamilegacy/redis');
     });
   }
 

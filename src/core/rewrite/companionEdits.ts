@@ -52,17 +52,14 @@ function valuesRoot(text: string): YMap | undefined {
   const last = docs[docs.length - 1];
   if (last.broken || last.roots.length !== 1 || docs.some((d) => d !== last && d.roots.length > 0)) return undefined;
   const root = last.roots[0];
-  if (root.t !== 'map' || !isBlockMap(text, root) || hasDuplicateKey(root)) return undefined;
+  if (root.t !== 'map' || !isBlockMap(root) || hasDuplicateKey(root)) return undefined;
   if (mapGet(root, 'apiVersion') && mapGet(root, 'kind')) return undefined;
   return root;
 }
 
-/** A block mapping's keys each start their line; a flow mapping's follow `{` or `,`. */
-function isBlockMap(text: string, map: YMap): boolean {
-  if (map.entries.length === 0) return false;
-  const k = map.entries[0].keyStart;
-  for (let i = k - 1; i >= 0 && text[i] !== '\n'; i--) if (text[i] !== ' ' && text[i] !== '\t' && !(text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t'))) return false;
-  return true;
+/** A block mapping with entries: one a child line can be added to (not `{}` or `{a: 1}`). */
+function isBlockMap(map: YMap): boolean {
+  return map.entries.length > 0 && !map.flow;
 }
 
 /** YAML forbids a key twice in one mapping (and Helm would read only one of them). */
@@ -123,7 +120,7 @@ function plan(text: string, root: YMap, c: CompanionEdit): PlannedCompanion | nu
       map = undefined;
       break;
     }
-    if (entry.value?.t !== 'map' || !isBlockMap(text, entry.value)) return null; // `global: {}` or a scalar: a hand fix
+    if (entry.value?.t !== 'map' || !isBlockMap(entry.value)) return null; // `global: {}` or a scalar: a hand fix
     map = entry.value;
   }
   const rest = path.slice(depth);
@@ -142,6 +139,16 @@ function plan(text: string, root: YMap, c: CompanionEdit): PlannedCompanion | nu
   if (text[lineEnd - 1] === '\r') lineEnd--;
   const step = childColumn - keyColumn > 0 ? ' '.repeat(childColumn - keyColumn) : unit;
   const lines = rest.map((k, i) => `${' '.repeat(childColumn)}${step.repeat(i)}${k}:${i === rest.length - 1 ? ` ${c.value}` : ''}`);
+  const empty = map ? undefined : keyEntry.value;
+  if (empty?.t === 'scalar') {
+    // `global: ~`, `null` or `""`: the empty value goes, or the children would be part of a
+    // scalar (invalid YAML). A comment after it stays on the key's line.
+    const quoted = empty.style === 'single' || empty.style === 'double' ? 1 : 0;
+    let start = empty.start - quoted;
+    while (text[start - 1] === ' ' || text[start - 1] === '\t') start--;
+    const after = text.slice(empty.end + quoted, lineEnd).trim();
+    return { companion: c, description, edit: { span: { start, end: lineEnd }, newText: (after ? ' ' + after : '') + eol + lines.join(eol) } };
+  }
   return { companion: c, description, edit: { span: { start: lineEnd, end: lineEnd }, newText: eol + lines.join(eol) } };
 }
 
@@ -153,7 +160,7 @@ function column(text: string, offset: number): number {
 function indentUnit(text: string, root: YMap): string {
   for (const e of root.entries) {
     const v = e.value;
-    if (v?.t === 'map' && isBlockMap(text, v)) {
+    if (v?.t === 'map' && isBlockMap(v)) {
       const n = column(text, v.entries[0].keyStart) - column(text, e.keyStart);
       if (n > 0 && n <= 8) return ' '.repeat(n);
     }

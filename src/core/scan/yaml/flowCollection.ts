@@ -14,7 +14,7 @@ export function convertFlow(s: string, offset: number, end: number): YNode | und
   if (end - offset === 2) {
     const open = s.charCodeAt(offset);
     const close = s.charCodeAt(offset + 1);
-    if (open === 123 && close === 125) return { t: 'map', entries: [] };
+    if (open === 123 && close === 125) return { t: 'map', entries: [], flow: true };
     if (open === 91 && close === 93) return { t: 'seq', items: [] };
   }
   const quick = new FlowReader(s, offset, end).read();
@@ -37,7 +37,7 @@ function convertNode(y: typeof Yaml, n: unknown, src: string, offset: number): Y
       if (!y.isScalar(k) || !k.range) continue;
       entries.push({ key: String(k.value), keyStart: k.range[0] + offset, value: convertNode(y, pair.value, src, offset) });
     }
-    return { t: 'map', entries };
+    return { t: 'map', entries, flow: true };
   }
   if (y.isSeq(n)) {
     return { t: 'seq', items: n.items.map((it) => (y.isPair(it) ? undefined : convertNode(y, it, src, offset))) };
@@ -127,7 +127,7 @@ class FlowReader {
           this.i++;
           const children = flowOpen.slice(base, flowLen);
           flowLen = base;
-          return map ? { t: 'map', entries: children as YEntry[] } : { t: 'seq', items: children as YNode[] };
+          return map ? { t: 'map', entries: children as YEntry[], flow: true } : { t: 'seq', items: children as YNode[] };
         }
         const k = this.node();
         if (!k) return undefined;
@@ -144,7 +144,7 @@ class FlowReader {
               this.ws();
             }
           }
-          flowOpen[flowLen++] = { key: k.text, keyStart: k.start, value };
+          flowOpen[flowLen++] = { key: k.text, keyStart: k.style === 'plain' ? k.start : k.start - 1, value };
         } else {
           if (this.at(this.i) === ':') return undefined;
           flowOpen[flowLen++] = k;

@@ -20,6 +20,7 @@ export interface YScalar {
 
 export interface YEntry {
   key: string;
+  /** Where the key starts in the source, its opening quote included: its column is the entry's. */
   keyStart: number;
   value: YNode | undefined;
 }
@@ -27,6 +28,8 @@ export interface YEntry {
 export interface YMap {
   t: 'map';
   entries: YEntry[];
+  /** A flow mapping (`{a: 1}`): an editor cannot add a block child to it. */
+  flow?: true;
 }
 
 export interface YSeq {

@@ -266,7 +266,7 @@ class TreeBuilder {
       while (j < le && s.charCodeAt(j) === 32) j++;
       if (s.charCodeAt(j) !== 58 || (j + 1 < le && s.charCodeAt(j + 1) !== 32 && s.charCodeAt(j + 1) !== 9)) return false;
       this.keyText = s.slice(p + 1, close);
-      this.keyStart = p + 1;
+      this.keyStart = p;
       this.keyAfter = j + 1;
       return true;
     }
