@@ -1,6 +1,6 @@
 import type { Node, Pair } from 'yaml';
 import { loadYaml } from '../text/loadYaml';
-import { parseImageReference } from '../reference/imageReference';
+import { isDomainComponent, parseImageReference } from '../reference/imageReference';
 import { builtinRules } from './builtinRules';
 import { type CompanionEdit, type MigrationRule, type RuleProblem, type RuleSet, type Severity, SEVERITIES, type TagPolicy } from './migrationRule';
 import { checkTagPolicy } from './tagPolicy';
@@ -293,8 +293,10 @@ function checkName(name: string, pattern: boolean): string | undefined {
   // Stryker disable next-line Regex,StringLiteral: `[^/]*` always matches at 0 (maybe empty), so without `^` it strips the same; a replacement without ":" or "@" tests the same
   const path = name.replace(/^[^/]*/, '');
   if (/[:@]/.test(path)) return 'write the repository without a tag or digest';
-  // The host index (matchRule) keys on the literal host, so a * there could never match.
-  if (pattern && name.split('/')[0].includes('*')) return 'a * stands for a path component, not part of the registry host';
+  // The host index (matchRule) keys on the literal host, so a * there could never match. A
+  // first component that is no host (`*/nginx`) is a Docker Hub namespace, where * is fine.
+  const first = name.split('/')[0];
+  if (pattern && isDomainComponent(first) && first.includes('*')) return 'a * stands for a path component, not part of the registry host';
   const probe = pattern ? name.replace(/\*/g, 'x') : name;
   if (!probe.includes('/') && /[.:]/.test(probe)) return /^[a-z0-9.-]+(:\d+)?$/i.test(probe) ? undefined : 'not a registry host';
   const parsed = parseImageReference(probe);

@@ -68,6 +68,10 @@ describe('rule validation, message by message (mutation survivors)', () => {
     assert.strictEqual(r.rule?.match, 'pattern');
   });
 
+  it('a pattern on Docker Hub may start with *: its first component is a namespace, not a host', () => {
+    for (const from of ['*/nginx', 'library/*', 'docker.io/*/nginx']) assert.deepStrictEqual(load({ id: 'P', from, to: 'c.io/$1/nginx', match: 'pattern' }).problems, [], from);
+  });
+
   it('a registry host alone is a valid from, with or without a port', () => {
     for (const from of ['registry.acme.example', 'registry.acme.example:5000']) assert.deepStrictEqual(load({ id: 'H', from, to: 'c.io' }).problems, [], from);
   });
@@ -93,6 +97,7 @@ describe('rule validation: tags, companions and names (mutation survivors)', () 
     ['an uppercase Docker Hub name', { id: 'A', from: 'Bitnami', to: 'c.io' }, 'rule 1: `from` "Bitnami": repository names must be lowercase: "Bitnami"'],
     ['a list inside the from list', { id: 'A', from: [['a.io/b']], to: 'c.io' }, 'rule 1: `from` must be a repository name or prefix (or a list of them), e.g. registry.example.com/team'],
     ['a * in a pattern host', { id: 'A', from: 'a.*.io/x', to: 'c.io/$1', match: 'pattern' }, 'rule 1: `from` "a.*.io/x": a * stands for a path component, not part of the registry host'],
+    ['a * in a pattern that is a host alone', { id: 'A', from: 'a*.io', to: 'c.io', match: 'pattern' }, 'rule 1: `from` "a*.io": a * stands for a path component, not part of the registry host'],
     ['$1 in an exact rule\'s to', { id: 'A', from: 'a.io/b', to: 'c.io/$1', match: 'exact' }, 'rule 1: `to` "c.io/$1": $1, $2… are for `match: pattern` rules'],
     ['a transform as a number', { id: 'A', from: 'a.io/b', to: 'c.io', tags: { transform: 5 } }, 'rule 1: `tags.transform` takes addPrefix and/or removePrefix, e.g. {addPrefix: v}'],
     ['a transform as true', { id: 'A', from: 'a.io/b', to: 'c.io', tags: { transform: true } }, 'rule 1: `tags.transform` takes addPrefix and/or removePrefix, e.g. {addPrefix: v}'],
