@@ -43,9 +43,9 @@ export function findContentMentions(text: string, prefixes: readonly string[], e
       covered ??= coveredRanges(existing);
       // A token found here starts at i: when a reported mention already covers i, the token
       // overlaps it whatever its end, so it is not read at all (most hosts in a dense file).
-      if (seen.has(i) || overlapsAt(covered, i)) continue;
+      if (seen.has(i) || overlaps(covered, i, i + 1)) continue;
       const m = tokenAt(text, i, host, under);
-      if (!m || overlaps(covered, m.span)) continue;
+      if (!m || overlaps(covered, m.span.start, m.span.end)) continue;
       seen.add(i);
       out.push(m);
     }
@@ -172,30 +172,21 @@ function coveredRanges(existing: readonly ImageMention[]): Span[] {
   return spans.sort((a, b) => a.start - b.start);
 }
 
-/** overlaps(sorted, {start: i, end: i + 1}) without the object (once per host occurrence). */
-function overlapsAt(sorted: readonly Span[], i: number): boolean {
+/**
+ * Whether [start, end) overlaps a span of `sorted` (by start). Binary search: a minified JSON
+ * line holds 100,000 mentions, and a linear test per token is quadratic. Numbers, not a
+ * span: it runs once per host occurrence, before any mention exists.
+ */
+function overlaps(sorted: readonly Span[], start: number, end: number): boolean {
+  // The last span starting before end, then back while spans may still reach start.
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid].start < i + 1) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo - 1, steps = 0; k >= 0 && steps < 64; k--, steps++) if (sorted[k].end > i) return true;
-  return false;
-}
-
-/** Binary search: a minified JSON line holds 100,000 mentions, and a linear test per token is quadratic. */
-function overlaps(sorted: readonly Span[], s: Span): boolean {
-  // The last span starting before s.end, then back while spans may still reach s.start.
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid].start < s.end) lo = mid + 1;
+    if (sorted[mid].start < end) lo = mid + 1;
     else hi = mid;
   }
   // Spans do not nest deeply (a mention and its parts), so a few steps back suffice.
-  for (let k = lo - 1, steps = 0; k >= 0 && steps < 64; k--, steps++) if (sorted[k].end > s.start) return true;
+  for (let k = lo - 1, steps = 0; k >= 0 && steps < 64; k--, steps++) if (sorted[k].end > start) return true;
   return false;
 }
