@@ -22,7 +22,7 @@ export interface PlannedCompanion {
  * The file is read with the finders' own line reader (yamlTree), not the `yaml` package:
  * a full parse of every Bitnami values file was 68 % of a dense scan's time. Where that
  * reader sees anything doubtful (more than one document, indentation it cannot place, a
- * duplicated key on the path, a flow mapping) no edit is planned: the user adds it by hand.
+ * key twice in one mapping anywhere, a flow mapping) no edit is planned: the user adds it by hand.
  */
 export function planCompanionEdits(text: string, findings: readonly Finding[]): void {
   const wanted = findings.filter((f) => f.edits.length && f.newName && f.mention.kind.startsWith('helm-values') && f.chain.some((r) => r.companions?.length));
@@ -81,15 +81,10 @@ function hasDuplicateKey(n: YNode | undefined): boolean {
   return false;
 }
 
-/** The one entry named `key`; undefined when there is none or more than one (which YAML forbids). */
-function uniqueEntry(map: YMap, key: string): YEntry | undefined | 'duplicate' {
-  let found: YEntry | undefined;
-  for (const e of map.entries) {
-    if (e.key !== key) continue;
-    if (found) return 'duplicate';
-    found = e;
-  }
-  return found;
+/** The entry named `key` (valuesRoot has made sure no mapping holds a key twice). */
+function entryOf(map: YMap, key: string): YEntry | undefined {
+  for (const e of map.entries) if (e.key === key) return e;
+  return undefined;
 }
 
 /** `key:`, `key: null`, `key: ~`, `key: ""`: a key with no value yet, that a child can go under. */
@@ -110,8 +105,7 @@ function plan(text: string, root: YMap, c: CompanionEdit): PlannedCompanion | nu
   let depth = 0;
   let keyEntry: YEntry | undefined;
   while (map && depth < path.length) {
-    const entry = uniqueEntry(map, path[depth]);
-    if (entry === 'duplicate') return null;
+    const entry = entryOf(map, path[depth]);
     if (!entry) break;
     if (depth === path.length - 1) return null; // already set (to whatever the user chose)
     keyEntry = entry;
