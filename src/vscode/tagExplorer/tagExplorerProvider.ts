@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type RegistryClient, RegistryError, type Repository, type TagCopyResult, type TagParity, compareTags, formatRepository, isIndexMediaType, parsePlatforms, parseRepository } from '../../core/registry/index';
+import { type RegistryClient, RegistryError, type Repository, type TagCopyResult, type TagParity, formatRepository, isIndexMediaType, parsePlatforms, parseRepository, sortTags } from '../../core/registry/index';
 import { compareTag } from '../../core/registry/verifyRepositories';
 import { Disposable } from '../disposable';
 import type { FindingsStore } from '../findingsStore';
@@ -391,7 +391,8 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
   }
 
   private visible(st: RootState): TagNode[] {
-    st.sorted ??= [...st.nodes.values()].sort((a, b) => compareTags(a.tag, b.tag));
+    // sortTags parses each tag once; a comparator calling compareTags parsed both every time.
+    st.sorted ??= sortTags(st.nodes.keys()).map((t) => st.nodes.get(t)!);
     const m = this.matches;
     return m ? st.sorted.filter((n) => m(n.tag)) : st.sorted;
   }
