@@ -2,7 +2,7 @@ import { type ImageMention, type MentionPart, type PartRole, makeMention, makeSp
 import type { FileFormat } from './fileFormat';
 import type { FinderContext } from './finder';
 import { ARG_KEYS, type ShapeSink, argList, argoKustomizeImage, dockerImageRef, driverOpts, specialScalar, withArtifact } from './yaml/yamlShapes';
-import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree } from './yaml/yamlTree';
+import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree, readYamlTree } from './yaml/yamlTree';
 
 /**
  * Image references in YAML: Kubernetes and CRD manifests, Helm values (inline and split
@@ -246,7 +246,9 @@ class YamlFinder {
     if (!v.text.includes('image') && !v.text.includes('Image') && !v.text.includes('IMAGE')) return;
     if (!known && !looksLikeYaml(v.text)) return;
     const inner = new YamlFinder(v.text, format, this.ctx, this.depth + 1);
-    for (const doc of parseYamlTree(v.text)) inner.document(doc.roots);
+    // Not parseYamlTree: that would replace the file's own kept tree, which the companion
+    // edits read next, with this block's.
+    for (const doc of readYamlTree(v.text)) inner.document(doc.roots);
     for (const m of inner.out) this.push(shiftMention(m, v.start));
   }
 

@@ -471,10 +471,15 @@ let lastDocs: YDocument[] = NO_DOCS;
  */
 export function parseYamlTree(text: string): YDocument[] {
   if (text === lastText) return lastDocs;
-  const docs = new TreeBuilder(text).run();
+  const docs = readYamlTree(text);
   lastText = text;
   lastDocs = docs;
   return docs;
+}
+
+/** parseYamlTree without keeping the tree: for YAML inside a file's YAML, read once. */
+export function readYamlTree(text: string): YDocument[] {
+  return new TreeBuilder(text).run();
 }
 
 /**
