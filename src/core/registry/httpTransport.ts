@@ -122,7 +122,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
  * ProxyAgent does not notice an abort while it keeps re-dialling a proxy that closes the
  * CONNECT (it spins, and the request never settles), so the timeout is enforced here too.
  */
-function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<T>, signal: AttemptSignal): Promise<T> {
+export function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<T>, signal: AttemptSignal): Promise<T> {
   if (signal.aborted) {
     p.then((r) => r.body.dump(), () => undefined).catch(() => undefined);
     return Promise.reject(signal.reason as Error);
@@ -144,6 +144,26 @@ function untilAborted<T extends { body: { dump(): Promise<void> } }>(p: Promise<
       },
     );
   });
+}
+
+/**
+ * A whole answer body, but never more than `max` bytes held: past that the stream is
+ * destroyed and the answer refused (`what` names it in the error). Each chunk is counted
+ * for the guard's minimum-speed check.
+ */
+export async function readCapped(body: Readable, max: number, guard: RequestGuard, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    guard.count(chunk.length);
+    if (n > max) {
+      body.destroy();
+      throw new RegistryError('bad-response', `${what} is larger than ${max} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, n);
 }
 
 /**
@@ -243,21 +263,10 @@ export class HttpTransport {
             return { status: 200, headers: full.headers, body: EMPTY, url: where.url, stream: this.counted(full.body, guard, (e) => this.transportError(e, host, where, 'body', signal, guard)) };
           }
           const max = req.maxBytes ?? 8 * 1024 * 1024;
-          const chunks: Buffer[] = [];
-          let n = 0;
-          for await (const chunk of full.body as AsyncIterable<Buffer>) {
-            n += chunk.length;
-            guard.count(chunk.length);
-            if (n > max) {
-              full.body.destroy();
-              throw new RegistryError('bad-response', `${host}: answer for ${target.pathname} is larger than ${max} bytes`);
-            }
-            chunks.push(chunk);
-          }
-          const buf = Buffer.concat(chunks, n);
+          const buf = await readCapped(full.body, max, guard, `${host}: answer for ${target.pathname}`);
           const declared = header(full.headers, 'content-length');
-          if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== n) {
-            throw new RegistryError('truncated', `${host}: answer for ${target.pathname} ended after ${n} of ${declared} bytes`);
+          if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== buf.length) {
+            throw new RegistryError('truncated', `${host}: answer for ${target.pathname} ended after ${buf.length} of ${declared} bytes`);
           }
           return new Answer(full.statusCode, full.headers, buf, target);
         } catch (e) {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { Dispatcher } from 'undici';
 
-import { HttpTransport, type RegistryRequest, type RegistryResponse, Semaphore, header, retryAfterMs, sleep } from './httpTransport';
+import { HttpTransport, type RegistryRequest, type RegistryResponse, Semaphore, header, readCapped, retryAfterMs, sleep, untilAborted } from './httpTransport';
 import { type PlatformManifest, parsePlatforms, sniffMediaType } from './manifestParsing';
 
 import { normalizeDomain, normalizePath, parseImageReference } from '../reference/imageReference';
@@ -16,6 +16,8 @@ import type { RegistryRequestHooks } from './requestHooks';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
 /** The default token scope actions: one array, not one per request. */
+/** The most a token service may answer: tokens are a few KB (a JWT with its claims). */
+const TOKEN_MAX_BYTES = 1024 * 1024;
 const PULL: readonly ('pull' | 'push')[] = ['pull'];
 
 /** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
@@ -362,20 +364,18 @@ export class RegistryClient {
     let text: string;
     const guard = new RequestGuard(signal, { where: `${u.host}${u.pathname}`, deadlineMs: this.timeoutMs, minBytesPerSecond: 0, windowMs: this.timeoutMs });
     try {
-      const res = await this.dispatcher.request({
-        origin: u.origin,
-        path: u.pathname + u.search,
-        method,
-        headers,
-        body,
-        signal: guard.undiciSignal,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
+      // untilAborted: the deadline holds even when undici does not notice the abort (a proxy
+      // re-dialled forever), or every request waiting on this token would hang with it.
+      const res = await untilAborted(
+        this.dispatcher.request({ origin: u.origin, path: u.pathname + u.search, method, headers, body, signal: guard.undiciSignal, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs }),
+        guard.signal,
+      );
       status = res.statusCode;
-      text = await res.body.text();
+      // A token is a few KB: a service that streams more is refused, not held in memory.
+      text = (await readCapped(res.body, TOKEN_MAX_BYTES, guard, `the token service for ${host} (${u.host}): its answer`)).toString('utf8');
     } catch (e) {
       if (guard.error) throw guard.error;
+      if (e instanceof RegistryError) throw e;
       if (signal?.aborted) throw new RegistryError('aborted', 'cancelled');
       const code = (e as { code?: string }).code ?? '';
       throw new RegistryError(code === 'ECONNREFUSED' || code === 'ENOTFOUND' ? 'network' : /TIMEOUT/.test(code) ? 'timeout' : 'network', `the token service for ${host} (${u.host}) could not be reached: ${code || (e as Error).message}`);
