@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadRuleSet } from '../../src/core/rules/loadRuleSet';
 import type { FileScanResult, ScanJob } from '../../src/scanPool/scanOneFile';
-import { ScanPool } from '../../src/scanPool/scanPool';
+import { type LiveJobs, ScanPool } from '../../src/scanPool/scanPool';
 
 /** The worker pool against this thread on the same files: same results, same order. */
 describe('scan pool', function () {
@@ -99,6 +99,76 @@ describe('scan pool', function () {
     } finally {
       fs.rmSync(sparse, { recursive: true, force: true });
     }
+  });
+
+  // While the walk goes on, this thread walks: handed-back files wait for the walk's end
+  // (analyzing them cold between walk steps kept the workers waiting for paths).
+  it('rareHitsHere during a live walk: handed-back files are analyzed after the walk ends, with the same results', async () => {
+    const list: ScanJob[] = [];
+    const live: LiveJobs = { done: false };
+    const out: FileScanResult[] = [];
+    let doneAt = -1;
+    let firstHandedBackAt = -1;
+    let delivered = 0;
+    const pool = new ScanPool({ ruleSets: [ruleSet], mode: 'json', all: false, threads: 2, minFilesForThreads: 1, rareHitsHere: true });
+    const running = pool.run(list, (i, x) => {
+      out[i] = x;
+      delivered++;
+      if (x.json && firstHandedBackAt === -1 && pool.handedBack > 0) firstHandedBackAt = delivered;
+    }, () => false, live);
+    // The walk: 600 files, one in 40 a hit, fed in steps with turns of the event loop between.
+    const sparseJobs: ScanJob[] = [];
+    for (let i = 0; i < 600; i++) {
+      const abs = path.join(dir, `live${i}.yaml`);
+      fs.writeFileSync(abs, i % 40 === 9 ? `image: k8s.gcr.io/pause:3.${i}\n` : `name: svc${i}\nreplicas: ${i % 5}\n`);
+      sparseJobs.push({ abs, rel: `live${i}.yaml`, ruleSet: 0, maxBytes: 1 << 20 });
+    }
+    for (let k = 0; k < sparseJobs.length; k += 32) {
+      list.push(...sparseJobs.slice(k, k + 32));
+      live.onMore?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    doneAt = delivered;
+    live.done = true;
+    live.onMore?.();
+    await running;
+    await pool.dispose();
+    assert.ok(pool.handedBack > 0, 'some hits were handed back');
+    assert.ok(firstHandedBackAt > doneAt, `a handed-back file was analyzed (result ${firstHandedBackAt}) before the walk ended (${doneAt} results by then)`);
+    const here: FileScanResult[] = [];
+    const local = new ScanPool({ ruleSets: [ruleSet], mode: 'json', all: false, threads: 0 });
+    await local.run(sparseJobs, (i, x) => (here[i] = x));
+    await local.dispose();
+    const differ = here.map((h, i) => (JSON.stringify(h) === JSON.stringify(out[i]) ? -1 : i)).filter((i) => i >= 0);
+    assert.deepStrictEqual(differ, [], `results differ at ${differ.slice(0, 5).map((i) => `${i}: ${JSON.stringify(out[i])?.slice(0, 80)} vs ${JSON.stringify(here[i])?.slice(0, 80)}`).join('; ')}`);
+    assert.strictEqual(out.length, here.length);
+  });
+
+  it('rareHitsHere: files handed back before every worker died are still analyzed (no hang)', async () => {
+    // A worker that hands back every file of its first batch, then dies on the next one.
+    const bad = path.join(dir, 'handBackThenDie.js');
+    fs.writeFileSync(
+      bad,
+      "const fs = require('fs'); let n = 0; const port = require('worker_threads').parentPort;\n" +
+        "port.on('message', (b) => { if (n++) throw new Error('boom'); port.postMessage({ id: b.id, results: b.jobs.map((j) => ({ handedBack: { text: fs.readFileSync(j.abs, 'utf8'), bom: false } })) }); });\n",
+    );
+    const list: ScanJob[] = [];
+    const live: LiveJobs = { done: false };
+    const out: FileScanResult[] = [];
+    const pool = new ScanPool({ ruleSets: [ruleSet], mode: 'json', all: false, threads: 2, minFilesForThreads: 1, rareHitsHere: true, workerFile: bad });
+    const running = pool.run(list, (i, x) => (out[i] = x), () => false, live);
+    const textJobs = jobs.filter((j) => j.rel.endsWith('values.yaml')).slice(0, 200);
+    for (let k = 0; k < textJobs.length; k += 20) {
+      list.push(...textJobs.slice(k, k + 20));
+      live.onMore?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    live.done = true;
+    live.onMore?.();
+    await running;
+    await pool.dispose();
+    assert.ok(pool.handedBack > 0, 'the workers handed files back before dying');
+    assert.strictEqual(out.filter((x) => x?.json?.count).length, textJobs.length, 'every file was analyzed, here or after the workers died');
   });
 
   it('stops soon after cancellation', async () => {
