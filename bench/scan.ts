@@ -4,7 +4,10 @@
  * tree, in the same run, alternating, medians of BENCH_RUNS; and the core's time to analyze
  * one 10,000-line values.yaml. Prints times, MB/s, ratios and peak RSS; it is a script, not a
  * test. BENCH_TREES=sparse,dense picks the trees. The machine's load is printed with the
- * figures: on a shared machine they are noisy.
+ * figures: on a shared machine they are noisy. Each tree is also read by scanFloor.js, a
+ * Node program shaped like the scan with no analysis (walk, threads, read, prefilter), so
+ * that the figures split into what Node costs above ripgrep and what the scan costs above
+ * Node.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -12,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyzeText } from '../src/core/analyze';
 import { loadRuleSet } from '../src/core/rules/loadRuleSet';
-import { ruleNeedles } from '../src/core/rules/ruleNeedles';
+import { needleRegExp, ruleNeedleList, ruleNeedles } from '../src/core/rules/ruleNeedles';
 import { generateDense, generateSparse, type Tree } from './scanTrees';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -40,12 +43,16 @@ function measureTree(name: string, dir: string, g: Tree, rg: string | undefined)
   const needles = ruleNeedles(loadRuleSet().ruleSet);
   const rgArgs = ['--no-config', '-F', '-c', ...needles.flatMap((n) => ['-e', n]), dir];
   const ours = ['-r', path.join(ROOT, 'bench', 'reportRss.js'), CLI, 'scan', dir, '--format', 'json'];
+  const floor = [path.join(ROOT, 'bench', 'scanFloor.js'), dir, needleRegExp(ruleNeedleList(loadRuleSet().ruleSet))!.source];
   time(process.execPath, ours); // warm the page cache
   if (rg) time(rg, rgArgs);
   const oursMs: number[] = [];
   const rgMs: number[] = [];
   const oursCpu: number[] = [];
   const rgCpu: number[] = [];
+  const floorMs: number[] = [];
+  const floorCpu: number[] = [];
+  let floorHits = 0;
   let rss = 0;
   let found = 0;
   for (let i = 0; i < RUNS; i++) {
@@ -60,6 +67,11 @@ function measureTree(name: string, dir: string, g: Tree, rg: string | undefined)
       rgMs.push(b.ms);
       rgCpu.push(b.cpuMs);
     }
+    const f = time(process.execPath, floor);
+    if (f.status !== 0) throw new Error(`scanFloor exited ${f.status}: ${f.stderr.slice(-2000)}`);
+    floorMs.push(f.ms);
+    floorCpu.push(f.cpuMs);
+    floorHits = Number(f.stdout.trim());
   }
   const o = median(oursMs);
   console.log(`  load: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min) on ${os.availableParallelism()} cores`);
@@ -69,6 +81,9 @@ function measureTree(name: string, dir: string, g: Tree, rg: string | undefined)
     const r = median(rgMs);
     console.log(`  ripgrep (-F, ${needles.length} rule needles): median ${r.toFixed(0)} ms (${(mb / (r / 1000)).toFixed(0)} MB/s) [${rgMs.map((x) => x.toFixed(0)).join(', ')}], CPU ${median(rgCpu).toFixed(0)} ms`);
     console.log(`  ratio scan / ripgrep: ${(o / r).toFixed(2)}x wall   (target <= ${name === 'dense' ? 3 : 2}x); ${(median(oursCpu) / median(rgCpu)).toFixed(2)}x CPU`);
+    const fl = median(floorMs);
+    console.log(`  Node floor (scanFloor.js: walk, ${os.availableParallelism()} threads, read, prefilter; no analysis; ${floorHits} files pass): median ${fl.toFixed(0)} ms [${floorMs.map((x) => x.toFixed(0)).join(', ')}], CPU ${median(floorCpu).toFixed(0)} ms`);
+    console.log(`  floor / ripgrep: ${(fl / r).toFixed(2)}x wall, ${(median(floorCpu) / median(rgCpu)).toFixed(2)}x CPU;  scan / floor: ${(o / fl).toFixed(2)}x wall, ${(median(oursCpu) / median(floorCpu)).toFixed(2)}x CPU`);
   } else {
     console.log('  ripgrep is not installed (apt-get install ripgrep): no ratio');
   }
