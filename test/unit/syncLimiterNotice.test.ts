@@ -3,9 +3,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { getEventListeners } from 'events';
 
 import { type NoticeRow, renderNotice } from '../../src/core/sync/notice';
+import { followers } from '../../src/core/registry/abortFanout';
 import { RateLimiter } from '../../src/core/sync/rateLimit';
+
+/** Abort listeners on a signal, as Node counts them for its MaxListeners warning. */
+const abortListeners = (s: AbortSignal): number => getEventListeners(s, 'abort').length;
 
 const MANIFEST = '/v2/app/manifests/1.0';
 const limits = (over: Partial<{ requestsPerSecond: number; concurrency: number }> = {}) => () => ({ requestsPerSecond: 0, concurrency: 16, ...over });
@@ -74,6 +79,24 @@ describe('RateLimiter (per-host pacing for sync)', () => {
     setTimeout(() => ac.abort(), 50);
     await assert.rejects(l.beforeSend('h', 'GET', MANIFEST, ac.signal), { name: 'RegistryError', code: 'aborted' });
     assert.ok(Date.now() - t0 < 1000);
+  });
+
+  it('many requests waiting on one signal share one abort listener, which is gone once they are through', async () => {
+    const l = new RateLimiter({ limits: limits({ requestsPerSecond: 1000 }), reserve: 0, maxWaitMs: 5000 });
+    const ac = new AbortController();
+    const paused = new RateLimiter({ limits: limits({ concurrency: 64 }), reserve: 0, maxWaitMs: 60_000 });
+    (await paused.beforeSend('h', 'GET', MANIFEST))({ status: 429, headers: { 'retry-after': '30' } });
+    const waiting = Array.from({ length: 40 }, () => paused.beforeSend('h', 'GET', MANIFEST, ac.signal).then(() => 'went', (e: { code?: string }) => e.code));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.strictEqual(followers(ac.signal), 40, 'each waiter follows the signal');
+    assert.strictEqual(abortListeners(ac.signal), 1, 'through one listener on it');
+    ac.abort();
+    assert.deepStrictEqual(new Set(await Promise.all(waiting)), new Set(['aborted']));
+    // Paced sleeps that end on their own leave nothing on the signal.
+    const ac2 = new AbortController();
+    await Promise.all(Array.from({ length: 20 }, async () => (await l.beforeSend('h', 'HEAD', MANIFEST, ac2.signal))()));
+    assert.strictEqual(followers(ac2.signal), 0);
+    assert.strictEqual(abortListeners(ac2.signal), 0);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { RegistryRequestHooks } from '../registry/requestHooks';
-import { RegistryError } from '../registry/registryError';
+import { sleep } from '../registry/httpTransport';
 import type { HostLimits } from './syncConfig';
 
 export interface RateLimiterOptions {
@@ -61,8 +61,6 @@ export function parseRateLimitHeader(v: string | string[] | undefined): { n: num
  */
 export class RateLimiter implements RegistryRequestHooks {
   private readonly hosts = new Map<string, HostState>();
-  /** One abort listener per signal, however many requests wait on it (a sync has hundreds). */
-  private readonly waiters = new WeakMap<AbortSignal, Set<() => void>>();
 
   constructor(private readonly options: RateLimiterOptions) {}
 
@@ -73,33 +71,6 @@ export class RateLimiter implements RegistryRequestHooks {
       this.hosts.set(host, s);
     }
     return s;
-  }
-
-  private sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new RegistryError('aborted', 'cancelled'));
-      let set: Set<() => void> | undefined;
-      const cancel = () => {
-        clearTimeout(t);
-        reject(new RegistryError('aborted', 'cancelled'));
-      };
-      const t = setTimeout(() => {
-        set?.delete(cancel);
-        resolve();
-      }, ms);
-      if (signal) {
-        set = this.waiters.get(signal);
-        if (!set) {
-          const mine = new Set<() => void>();
-          this.waiters.set(signal, (set = mine));
-          signal.addEventListener('abort', () => {
-            for (const c of mine) c();
-            mine.clear();
-          }, { once: true });
-        }
-        set.add(cancel);
-      }
-    });
   }
 
   stats(): HostRateStats[] {
@@ -120,7 +91,7 @@ export class RateLimiter implements RegistryRequestHooks {
         if (s.pausedUntil > now) {
           const wait = s.pausedUntil - now;
           if (wait > this.options.maxWaitMs) break;
-          await this.sleep(wait, signal);
+          await sleep(wait, signal);
           continue;
         }
         if (counted && s.budget !== undefined && s.budget <= this.options.reserve) {
@@ -138,7 +109,7 @@ export class RateLimiter implements RegistryRequestHooks {
           const gap = 1000 / limits.requestsPerSecond;
           const at = Math.max(now, s.nextAt);
           s.nextAt = at + gap;
-          if (at > now) await this.sleep(at - now, signal);
+          if (at > now) await sleep(at - now, signal);
         }
         break;
       }
