@@ -47,6 +47,21 @@ describe('content finder: every text file', () => {
     { name: 'file paths: known extensions and file commands', text: 'k8s.gcr.io/images/k8s-staging-kops/images.yaml\n`cd k8s.gcr.io/images/k8s-staging-kops`\nls -la k8s.gcr.io/x\ngit add k8s.gcr.io/y\ncat k8s.gcr.io/z\n', want: [] },
     { name: 'a prefix rule only matches at a path boundary', text: 'quay.io/coreos/prometheus-operator-x:1\nquay.io/coreos/prometheus-operator:v0.1\nquay.io/coreos/etcd:v3\n', want: ['quay.io/coreos/prometheus-operator:v0.1'] },
     { name: 'names written without a host are left to the format finders', text: 'bitnami/redis:7\ndocker.io/bitnami/redis:7\n', want: ['docker.io/bitnami/redis:7'] },
+    {
+      name: 'a Docker Hub name without its host: quoted whole, with a tag or digest',
+      text: 'a = "bitnami/redis:7"\nb = \'bitnami/kafka:3.5\'\nc := `bitnami/nginx@sha256:' + 'b'.repeat(64) + '`\nFrom("bitnami/kubectl:latest")\nd = "bitnami/redis:${TAG}"\n',
+      want: ['bitnami/redis:7', 'bitnami/kafka:3.5', 'bitnami/nginx@sha256:' + 'b'.repeat(64), 'bitnami/kubectl:latest', 'bitnami/redis:${TAG}'],
+    },
+    {
+      name: '… or without a tag when an image key is given it',
+      text: 'image = "bitnami/redis"\nRedisImage: "bitnami/redis"\n"image": "bitnami/kafka"\nREDIS_IMAGE=\'bitnami/redis\'\nimage_name := "bitnami/nginx"\nx = foo("image", "bitnami/spark")\n',
+      want: ['bitnami/redis', 'bitnami/redis', 'bitnami/kafka', 'bitnami/redis', 'bitnami/nginx'],
+    },
+    {
+      name: 'a Docker Hub name that is not an image: a chart, a repository, a path, part of a longer string',
+      text: 'chart = "bitnami/redis"\nrepo = "bitnami/charts"\nf = "bitnami/redis/values.yaml"\nargs = "bitnami/redis --version 1"\nu = "https://hub.docker.com/r/bitnami/redis:7"\nm = "github.com/bitnami/x:1"\nl = "bitnamilegacy/redis:7"\nn = "bitnami/redis:7\nimage = bitnami/redis:7\n',
+      want: [],
+    },
     { name: 'CRLF and lone CR line ends keep exact spans', text: 'a = "k8s.gcr.io/a:1"\r\nb = "k8s.gcr.io/b:2"\rc = "k8s.gcr.io/c:3"\n', want: ['k8s.gcr.io/a:1', 'k8s.gcr.io/b:2', 'k8s.gcr.io/c:3'] },
     { name: 'sentence punctuation is not part of the name', text: 'Pull k8s.gcr.io/pause:3.2. Or k8s.gcr.io/etcd, or (k8s.gcr.io/coredns:1.6).\n', want: ['k8s.gcr.io/pause:3.2', 'k8s.gcr.io/etcd', 'k8s.gcr.io/coredns:1.6'] },
   ];

@@ -18,9 +18,15 @@ const HOST_CHAR = /[A-Za-z0-9_.\-@%]/;
  * (a known file extension, or an argument of `cd`/`ls`/`cat`/`git add`), a host inside a
  * longer host or e-mail address. A bare host or namespace (`k8s.gcr.io` alone,
  * `gcr.io/google-containers`) is reported with `namespaceOnly`: a note, never rewritten.
+ *
+ * Docker Hub names are mostly written without their host (`bitnami/kubectl:1.25`), and
+ * `bitnami/redis` alone is as often a Helm chart or a GitHub repository: such a name is
+ * read only as a whole quoted string (`Image: "bitnami/kubectl:1.25"`, `image =
+ * 'bitnami/redis:7'`, `From("bitnami/kubectl:latest")`) that carries a tag or digest, or
+ * that an image key is assigned (`image = "bitnami/kubectl"`, `RedisImage: "bitnami/redis"`).
  */
 export function findContentMentions(text: string, prefixes: readonly string[], existing: readonly ImageMention[]): ImageMention[] {
-  const { hosts, anyHost } = hostsOf(prefixes);
+  const { hosts, anyHost, hub } = hostsOf(prefixes);
   if (hosts.length === 0) return [];
   let covered: Span[] | undefined;
   const out: ImageMention[] = [];
@@ -50,13 +56,54 @@ export function findContentMentions(text: string, prefixes: readonly string[], e
       out.push(m);
     }
   }
+  if (hub) {
+    hub.lastIndex = 0;
+    for (let r = hub.exec(text); r !== null; r = hub.exec(text)) {
+      const i = r.index + 1;
+      covered ??= coveredRanges(existing);
+      if (overlaps(covered, i, i + 1)) continue;
+      const m = quotedHubName(text, i, text[r.index]);
+      if (m && !overlaps(covered, m.span.start, m.span.end)) out.push(m);
+    }
+  }
   return out;
+}
+
+/**
+ * A Docker Hub name without its host, quoted whole (findContentMentions): `quote` opened
+ * at i - 1 and closes right after the token; it carries a tag or digest, or an image key
+ * is assigned it on its line.
+ */
+function quotedHubName(text: string, i: number, quote: string): ImageMention | undefined {
+  const end = tokenEnd(text, i);
+  if (text[end] !== quote) return undefined;
+  const token = text.slice(i, end);
+  const name = literalName(token);
+  if (name.length === token.length && !IMAGE_KEY_BEFORE.test(lineBefore(text, i - 1))) return undefined;
+  if (name.includes('//') || name.includes('..') || isPathLike(token)) return undefined;
+  const m = makeMention(text, i, end, 'content-reference');
+  return m?.ref ? m : undefined;
+}
+
+/** Before a quoted value: a key naming an image (`image =`, `RedisImage:`, `"image": `, `image_name=`). */
+const IMAGE_KEY_BEFORE = /(?:^|[^A-Za-z0-9_])[A-Za-z0-9_]*image(?:_?name)?["']?\s*(?::=|=>|=|:)\s*$/i;
+
+/** The line's text before `i`, at most 120 characters. */
+function lineBefore(text: string, i: number): string {
+  const window = text.slice(Math.max(0, i - 120), i);
+  const nl = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('\r'));
+  return nl === -1 ? window : window.slice(nl + 1);
 }
 
 interface Hosts {
   hosts: { host: string; under: string[] }[];
   /** Any of the hosts (global; findContentMentions resets lastIndex, it never nests). */
   anyHost: RegExp;
+  /**
+   * A quote opening a Docker Hub name under a prefix, written without its host
+   * (`"bitnami/` for docker.io/bitnami); undefined when no prefix is on Docker Hub.
+   */
+  hub: RegExp | undefined;
 }
 
 const hostCache = new WeakMap<readonly string[], Hosts>();
@@ -67,9 +114,13 @@ function hostsOf(prefixes: readonly string[]): Hosts {
   if (r) return r;
   const norm = [...new Set(prefixes.map((p) => p.toLowerCase().replace(/\/+$/, '')))].filter((p) => p.includes('.'));
   const hosts = [...new Set(norm.map((p) => p.split('/')[0]))];
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // `docker.io/bitnami` is written `bitnami/…`; `docker.io/library/x` as `x`, too loose to read.
+  const hub = norm.filter((p) => p.startsWith('docker.io/') && !p.startsWith('docker.io/library/')).map((p) => p.slice('docker.io/'.length));
   r = {
     hosts: hosts.map((host) => ({ host, under: norm.filter((p) => p === host || p.startsWith(host + '/')) })),
-    anyHost: new RegExp(hosts.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '(?!)', 'g'),
+    anyHost: new RegExp(hosts.map(escape).join('|') || '(?!)', 'g'),
+    hub: hub.length ? new RegExp(`["'\`](?:${hub.map(escape).join('|')})/`, 'g') : undefined,
   };
   hostCache.set(prefixes, r);
   return r;
