@@ -20,8 +20,8 @@ export interface ScanPoolOptions extends ScanSettings {
    * thread analyzes, ~100 ms of interpreted code per thread, and in a sparse tree (a few
    * hundred hits in 20,000 files) that was a third of the scan (bench:scan: 717 ms, and
    * 494 ms with the 139 hit files removed); this thread is idle once the walk is done.
-   * They wait for the walk's end: analyzed between its steps, they delayed the paths the
-   * workers wait for (bench:scan's sparse tree: 684-723 ms, against 595-661 ms deferred).
+   * They wait for the walk's end, so as not to delay the paths the workers wait for
+   * (bench:scan's sparse tree: 631 against 621 ms deferred, medians of 21 alternating runs).
    * For the CLI; not for an extension host, whose thread must stay free.
    */
   rareHitsHere?: boolean;
@@ -169,8 +169,8 @@ export class ScanPool {
         }
         feed(w);
       };
-      // Files handed back (rareHitsHere), analyzed here a few milliseconds at a time between
-      // the walk's steps and the workers' messages, so that feeding the workers comes first.
+      // Files handed back (rareHitsHere), analyzed here once the walk is done, a few
+      // milliseconds at a time between the workers' messages, so that feeding them comes first.
       const backlog = new Backlog((i, read) => sink(i, this.analyzeHere(jobs[i], read)), () => settled || cancelled(), (e) => (e ? finish(e) : finishIfDone()), live.done);
       // A worker that dies (out of memory, a bug) leaves its batches to this thread.
       const onError = (w: Worker) => {
@@ -272,9 +272,9 @@ export class ScanPool {
 }
 
 /**
- * Handed-back files waiting for this thread (ScanPool.run): analyzed in slices of ~3 ms,
- * each in its own turn of the event loop, so that the workers' messages (and the walk that
- * feeds them) get through between slices; a worker must not wait for a file to analyze.
+ * Handed-back files waiting for this thread (ScanPool.run): from start() (the walk's end)
+ * on, analyzed in slices of ~3 ms, each in its own turn of the event loop, so that the
+ * workers' messages get through between slices; a worker must not wait for a batch.
  */
 class Backlog {
   private readonly queue: { index: number; read: DecodedText }[] = [];

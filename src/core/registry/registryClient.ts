@@ -15,9 +15,9 @@ import { isValidRepositoryPath, isValidTag, manifestPath, printable, tagListPath
 import type { RegistryRequestHooks } from './requestHooks';
 import { parseWwwAuthenticate } from './wwwAuthenticate';
 
-/** The default token scope actions: one array, not one per request. */
 /** The most a token service may answer: tokens are a few KB (a JWT with its claims). */
 const TOKEN_MAX_BYTES = 1024 * 1024;
+/** The default token scope actions: one array, not one per request. */
 const PULL: readonly ('pull' | 'push')[] = ['pull'];
 
 /** A repository on a registry: `{host: 'ghcr.io', path: 'kubeflow/spark-operator/controller'}`. */
