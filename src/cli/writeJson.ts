@@ -128,6 +128,9 @@ export class InOrderArrayField {
     const w = this.start();
     w.items(this.values, this.written, end);
     w.flushNow();
+    // Written items are let go: `ready` never looks back, and 100,000 kept results were
+    // ~90 MB that every collection walked.
+    this.values.fill(undefined, this.written, end);
     this.written = end;
   }
 }

@@ -93,6 +93,28 @@ describe('verify and copy as a CI gate (exit codes 0/1/2/3)', function () {
     assert.strictEqual(t.platformsIdentical, false);
   });
 
+  it('verifyRepositories keep: problems: the same summary and the same results to onResult, and only the problems kept', async function () {
+    const client = new RegistryClient({ dispatcher: agent });
+    const streamed: string[] = [];
+    const all = await verifyRepositories(client, r('gate/old'), r('gate/new'));
+    const lean = await verifyRepositories(client, r('gate/old'), r('gate/new'), { keep: 'problems', onResult: (x, i) => (streamed[i] = `${x.tag} ${x.status}`) });
+    assert.deepStrictEqual(lean.summary, all.summary);
+    assert.deepStrictEqual(streamed, all.results.map((x) => `${x.tag} ${x.status}`), 'every result still reaches onResult, by index');
+    assert.deepStrictEqual(lean.results, all.results.filter((x) => x.status !== 'identical'));
+    assert.ok(all.summary.identical >= 5 && lean.results.length === all.results.length - all.summary.identical, `${lean.results.length} kept of ${all.results.length}`);
+  });
+
+  it('verify --format json: every result is in the output, and the gate is the text format\'s', async function () {
+    const json = await run(['verify', `${limited.host}/gate/new`, `${limited.host}/gate/old`, '--tags', '^(1\\.|3|latest)', '--format', 'json']);
+    const text = await run(['verify', `${limited.host}/gate/new`, `${limited.host}/gate/old`, '--tags', '^(1\\.|3|latest)']);
+    assert.strictEqual(json.code, 1, json.out + json.err);
+    assert.strictEqual(text.code, json.code);
+    const report = JSON.parse(json.out) as { results: { tag: string; status: string }[]; summary: { total: number; identical: number }; gate: { reason: string } };
+    assert.deepStrictEqual(report.results.map((x) => `${x.tag} ${x.status}`).sort(), ['1.0.0 identical', '1.1.0 error', '3.0.0 missing', 'latest identical']);
+    assert.deepStrictEqual([report.summary.total, report.summary.identical], [4, 2]);
+    assert.ok(text.out.endsWith(`gate: ${report.gate.reason}\n`), `text: ${text.out.slice(-200)}\njson gate: ${report.gate.reason}`);
+  });
+
   it('a digest prints as repo@sha256:…, never repo:sha256:…', async function () {
     const d = 'sha256:' + '0'.repeat(64);
     const res = await new RegistryClient({ dispatcher: agent }).headManifest(r('gate/old'), d);

@@ -62,6 +62,17 @@ describe('writeJson', () => {
       assert.ok(outWhen[500] === 0 && outWhen[1100] > 0, 'nothing before a thousand in a row were in; some soon after');
       assert.strictEqual(await report(f, chunks), expected);
     });
+    it('lets go of the items it has written (a verify of 100,000 tags must not keep them all)', async () => {
+      const chunks: string[] = [];
+      const f = new InOrderArrayField((t) => chunks.push(t), 'results');
+      for (const i of order) f.put(i, results[i]);
+      // White-box: the array the field keeps its items in.
+      const kept = (f as unknown as { values: unknown[] }).values;
+      assert.ok(chunks.length > 0);
+      assert.ok(kept.slice(0, 2000).every((v) => v === undefined), 'the first two thousand, written, are let go');
+      assert.ok(kept.slice(2000).some((v) => v !== undefined), 'the rest waits for finish');
+      assert.strictEqual(await report(f, chunks), expected);
+    });
     it('holds results while the reader is behind, then writes them paced, one drain per thousand', async () => {
       const chunks: string[] = [];
       let behind = true;

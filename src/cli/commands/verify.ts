@@ -98,7 +98,9 @@ export const verifyCommand: Command = {
     try {
       const results = format === 'json' ? new InOrderArrayField((t) => io.out(t), 'results', io.backedUp) : undefined;
       const onResult = results && ((r: TagParity, i: number) => results.put(i, r));
-      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { ...selection, concurrency, signal: io.signal, onProgress: bar?.update, onResult });
+      // JSON takes every result from onResult; the report keeps what the gate reads.
+      const keep = results ? 'problems' : 'all';
+      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { ...selection, concurrency, signal: io.signal, onProgress: bar?.update, onResult, keep });
       bar?.clear();
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
       const gate = verifyGate(report, { exact: options.exact === true });

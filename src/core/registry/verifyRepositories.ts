@@ -44,6 +44,7 @@ export interface VerifySummary {
 }
 
 export interface VerifyReport {
+  /** In tag order; only those not `identical` with VerifyOptions.keep `problems`. */
   results: TagParity[];
   summary: VerifySummary;
 }
@@ -60,6 +61,13 @@ export interface VerifyOptions extends TagSelection {
    * updates its nodes from these; `verify --format json` writes them in order as they come).
    */
   onResult?: (result: TagParity, index: number) => void;
+  /**
+   * `problems`: the report keeps only the results that are not `identical` (what a gate or a
+   * table of problems reads), for a caller that takes every result from onResult: 100,000
+   * kept results were ~90 MB that every collection had to walk (bench:verify-scale).
+   * Default `all`.
+   */
+  keep?: 'all' | 'problems';
 }
 
 function cause(e: RegistryError): { code: string; message: string } {
@@ -183,22 +191,30 @@ export async function verifyRepositories(client: RegistryClient, oldRepo: Reposi
   const oldSet = new Set(oldTags.value.filter(keep));
   const newSet = new Set(newList.filter(keep));
   const tags = sortTags(new Set([...oldSet, ...newSet]));
-  const results: TagParity[] = new Array<TagParity>(tags.length);
+  const keepAll = opts.keep !== 'problems';
+  const results: (TagParity | undefined)[] = new Array<TagParity | undefined>(tags.length);
   let done = 0;
   opts.onProgress?.(0, tags.length);
   await runPool(tags, opts.concurrency ?? 16, async (tag, i) => {
+    let r: TagParity;
     if (newFailure && oldSet.has(tag)) {
-      results[i] = { tag, status: 'error', old: null, new: null, platforms: [], cause: { code: newFailure.code, message: `listing the new repository: ${newFailure.message}` } };
+      r = { tag, status: 'error', old: null, new: null, platforms: [], cause: { code: newFailure.code, message: `listing the new repository: ${newFailure.message}` } };
     } else {
-      results[i] = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
+      r = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
     }
-    opts.onResult?.(results[i], i);
+    if (keepAll || r.status !== 'identical') results[i] = r;
+    opts.onResult?.(r, i);
     opts.onProgress?.(++done, tags.length);
   });
+  const kept: TagParity[] = [];
   for (const r of results) {
-    summary.total++;
+    if (r === undefined) continue;
+    kept.push(r);
     if (r.status === 'only-in-new') summary.onlyInNew++;
     else summary[r.status]++;
   }
-  return { results, summary };
+  summary.total = tags.length;
+  // What was not kept is identical.
+  summary.identical += tags.length - kept.length;
+  return { results: kept, summary };
 }
