@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The GitHub Action's entry point (action.yml: runs.using node20, main action/main.js).
+// The GitHub Action's entry point (action.yml: runs.using node24, main action/main.js).
 // Plain CommonJS with no dependencies, so it runs from a bare checkout of this repository:
 // the runner downloads the repository at the pinned ref, and dist/ (gitignored) is not in
 // it. On first use this file builds dist/cli.js from that checkout's sources and lockfile

@@ -59,7 +59,7 @@ function cliCount(args) {
 const annotations = (stdout) => stdout.split('\n').filter((l) => /^::(warning|error|notice) file=/.test(l));
 
 try {
-  check('action.yml: node20, main action/main.js, the documented inputs', action.runs.using === 'node20' && action.runs.main === 'action/main.js' &&
+  check('action.yml: node24, main action/main.js, the documented inputs', action.runs.using === 'node24' && action.runs.main === 'action/main.js' &&
     ['paths', 'format', 'fail-on', 'rules', 'exclude', 'sarif-file'].every((i) => i in action.inputs));
   // The example workflow only uses inputs and outputs the action has, and uploads its SARIF.
   const wf = YAML.parse(fs.readFileSync(path.join(root, 'examples', 'workflows', 'registry-migrator.yml'), 'utf8'));
