@@ -58,8 +58,18 @@ describe('content finder: every text file', () => {
       want: ['bitnami/redis', 'bitnami/redis', 'bitnami/kafka', 'bitnami/redis', 'bitnami/nginx'],
     },
     {
+      name: '… or unquoted, given to an image key: INI and properties lines, XML elements',
+      text: '[server]\nimage=bitnami/redis:7\napp.redis.image = bitnami/redis # pinned\nworker_image: bitnami/kafka:3.5;\n<from><image>bitnami/java:11</image></from>\n<baseImage>bitnami/node</baseImage>\n',
+      want: ['bitnami/redis:7', 'bitnami/redis', 'bitnami/kafka:3.5', 'bitnami/java:11', 'bitnami/node'],
+    },
+    {
+      name: 'unquoted names without an image key, or with more on the line, are not',
+      text: 'chart=bitnami/redis\nhelm install x bitnami/redis\nimage=bitnami/redis:7 extra\nimage: bitnami/redis/values.yaml\n<chart>bitnami/redis</chart>\n<image>bitnami/redis:7</name>\nsee image: bitnami/redis:7.\n',
+      want: [],
+    },
+    {
       name: 'a Docker Hub name that is not an image: a chart, a repository, a path, part of a longer string',
-      text: 'chart = "bitnami/redis"\nrepo = "bitnami/charts"\nf = "bitnami/redis/values.yaml"\nargs = "bitnami/redis --version 1"\nu = "https://hub.docker.com/r/bitnami/redis:7"\nm = "github.com/bitnami/x:1"\nl = "bitnamilegacy/redis:7"\nn = "bitnami/redis:7\nimage = bitnami/redis:7\n',
+      text: 'chart = "bitnami/redis"\nrepo = "bitnami/charts"\nf = "bitnami/redis/values.yaml"\nargs = "bitnami/redis --version 1"\nu = "https://hub.docker.com/r/bitnami/redis:7"\nm = "github.com/bitnami/x:1"\nl = "bitnamilegacy/redis:7"\nn = "bitnami/redis:7\n',
       want: [],
     },
     { name: 'CRLF and lone CR line ends keep exact spans', text: 'a = "k8s.gcr.io/a:1"\r\nb = "k8s.gcr.io/b:2"\rc = "k8s.gcr.io/c:3"\n', want: ['k8s.gcr.io/a:1', 'k8s.gcr.io/b:2', 'k8s.gcr.io/c:3'] },

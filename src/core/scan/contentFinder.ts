@@ -57,17 +57,54 @@ export function findContentMentions(text: string, prefixes: readonly string[], e
     }
   }
   if (hub) {
-    hub.lastIndex = 0;
-    for (let r = hub.exec(text); r !== null; r = hub.exec(text)) {
-      const i = r.index + 1;
-      covered ??= coveredRanges(existing);
-      if (overlaps(covered, i, i + 1)) continue;
-      const m = quotedHubName(text, i, text[r.index]);
-      if (m && !overlaps(covered, m.span.start, m.span.end)) out.push(m);
+    for (const [re, read] of [[hub.quoted, quotedHubName], [hub.keyed, keyedHubName]] as const) {
+      re.lastIndex = 0;
+      for (let r = re.exec(text); r !== null; r = re.exec(text)) {
+        const i = r.index + 1;
+        covered ??= coveredRanges(existing);
+        if (overlaps(covered, i, i + 1)) continue;
+        const m = read(text, i, text[r.index]);
+        if (m && !overlaps(covered, m.span.start, m.span.end)) out.push(m);
+      }
     }
   }
   return out;
 }
+
+/**
+ * A Docker Hub name without its host and without quotes, given to an image key: an INI or
+ * properties line (`image=bitnami/redis:7`, `app.image: bitnami/redis`) up to the end of
+ * its value, or an XML element (`<image>bitnami/java:11</image>`, Jib's `<from>`).
+ */
+function keyedHubName(text: string, i: number, before: string): ImageMention | undefined {
+  let end = tokenEnd(text, i);
+  // A trailing separator ends a sentence, not a value (`see image: bitnami/redis:7.`).
+  while (end > i && /[.:,/\-]/.test(text[end - 1])) end--;
+  const line = lineBefore(text, i);
+  if (before === '>') {
+    const tag = XML_IMAGE_TAG_BEFORE.exec(line)?.[1];
+    if (!tag || !text.startsWith(`</${tag}>`, end)) return undefined;
+  } else if (!KEY_VALUE_IMAGE_BEFORE.test(line) || !valueEndsAt(text, end)) {
+    return undefined;
+  }
+  const token = text.slice(i, end);
+  if (literalName(token).includes('..') || isPathLike(token)) return undefined;
+  const m = makeMention(text, i, end, 'content-reference');
+  return m?.ref ? m : undefined;
+}
+
+/** The unquoted value ends at `end`: blanks, then the line's end, a comment or a separator. */
+function valueEndsAt(text: string, end: number): boolean {
+  let p = end;
+  while (text[p] === ' ' || text[p] === '\t') p++;
+  const c = text[p];
+  return c === undefined || c === '\n' || c === '\r' || c === '#' || c === ';' || c === ',';
+}
+
+/** An unquoted value's key: `image=`, `redis_image: `, `app.image = `, `imageName=`. */
+const KEY_VALUE_IMAGE_BEFORE = /(?:^|[^A-Za-z0-9_.-])[A-Za-z0-9_.-]*image(?:_?name)?[ \t]*[=:][ \t]*$/i;
+/** An XML element whose name ends in `image`, opened right before the value. */
+const XML_IMAGE_TAG_BEFORE = /<([A-Za-z0-9_.:-]*image)>[ \t]*$/i;
 
 /**
  * A Docker Hub name without its host, quoted whole (findContentMentions): `quote` opened
@@ -100,10 +137,11 @@ interface Hosts {
   /** Any of the hosts (global; findContentMentions resets lastIndex, it never nests). */
   anyHost: RegExp;
   /**
-   * A quote opening a Docker Hub name under a prefix, written without its host
-   * (`"bitnami/` for docker.io/bitnami); undefined when no prefix is on Docker Hub.
+   * Where a Docker Hub name under a prefix starts, written without its host (`bitnami/…`
+   * for docker.io/bitnami), after a quote or after `=`, `:`, `>` or a blank (the character
+   * before is part of the match); undefined when no prefix is on Docker Hub.
    */
-  hub: RegExp | undefined;
+  hub: { quoted: RegExp; keyed: RegExp } | undefined;
 }
 
 const hostCache = new WeakMap<readonly string[], Hosts>();
@@ -120,7 +158,7 @@ function hostsOf(prefixes: readonly string[]): Hosts {
   r = {
     hosts: hosts.map((host) => ({ host, under: norm.filter((p) => p === host || p.startsWith(host + '/')) })),
     anyHost: new RegExp(hosts.map(escape).join('|') || '(?!)', 'g'),
-    hub: hub.length ? new RegExp(`["'\`](?:${hub.map(escape).join('|')})/`, 'g') : undefined,
+    hub: hub.length ? { quoted: new RegExp(`["'\`](?:${hub.map(escape).join('|')})/`, 'g'), keyed: new RegExp(`[=:> \t](?:${hub.map(escape).join('|')})/`, 'g') } : undefined,
   };
   hostCache.set(prefixes, r);
   return r;
