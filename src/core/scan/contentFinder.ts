@@ -23,7 +23,8 @@ const HOST_CHAR = /[A-Za-z0-9_.\-@%]/;
  * `bitnami/redis` alone is as often a Helm chart or a GitHub repository: such a name is
  * read only as a whole quoted string (`Image: "bitnami/kubectl:1.25"`, `image =
  * 'bitnami/redis:7'`, `From("bitnami/kubectl:latest")`) that carries a tag or digest, or
- * that an image key is assigned (`image = "bitnami/kubectl"`, `RedisImage: "bitnami/redis"`).
+ * as the value an image key is given, quoted or not (`image = "bitnami/kubectl"`,
+ * `RedisImage: "bitnami/redis"`, `test.image=bitnami/redis:7`, `<image>bitnami/java:17</image>`).
  */
 export function findContentMentions(text: string, prefixes: readonly string[], existing: readonly ImageMention[]): ImageMention[] {
   const { hosts, anyHost, hub } = hostsOf(prefixes);
@@ -84,13 +85,10 @@ function keyedHubName(text: string, i: number, before: string): ImageMention | u
   if (before === '>') {
     const tag = XML_IMAGE_TAG_BEFORE.exec(line)?.[1];
     if (!tag || !text.startsWith(`</${tag}>`, end)) return undefined;
-  } else if (!KEY_VALUE_IMAGE_BEFORE.test(line) || !valueEndsAt(text, end)) {
+  } else if (!IMAGE_KEY_BEFORE.test(line) || !valueEndsAt(text, end)) {
     return undefined;
   }
-  const token = text.slice(i, end);
-  if (literalName(token).includes('..') || isPathLike(token)) return undefined;
-  const m = makeMention(text, i, end, 'content-reference');
-  return m?.ref ? m : undefined;
+  return hubMention(text, i, end);
 }
 
 /** The unquoted value ends at `end`: blanks, then the line's end, a comment or a separator. */
@@ -101,8 +99,6 @@ function valueEndsAt(text: string, end: number): boolean {
   return c === undefined || c === '\n' || c === '\r' || c === '#' || c === ';' || c === ',';
 }
 
-/** An unquoted value's key: `image=`, `redis_image: `, `app.image = `, `imageName=`. */
-const KEY_VALUE_IMAGE_BEFORE = /(?:^|[^A-Za-z0-9_.-])[A-Za-z0-9_.-]*image(?:_?name)?[ \t]*[=:][ \t]*$/i;
 /** An XML element whose name ends in `image`, opened right before the value. */
 const XML_IMAGE_TAG_BEFORE = /<([A-Za-z0-9_.:-]*image)>[ \t]*$/i;
 
@@ -115,15 +111,21 @@ function quotedHubName(text: string, i: number, quote: string): ImageMention | u
   const end = tokenEnd(text, i);
   if (text[end] !== quote) return undefined;
   const token = text.slice(i, end);
+  if (literalName(token).length === token.length && !IMAGE_KEY_BEFORE.test(lineBefore(text, i - 1))) return undefined;
+  return hubMention(text, i, end);
+}
+
+/** A key naming an image, right before its value: `image =`, `RedisImage:`, `"image": `, `app.image=`, `image_name :=`. */
+const IMAGE_KEY_BEFORE = /(?:^|[^A-Za-z0-9_.-])[A-Za-z0-9_.-]*image(?:_?name)?["']?[ \t]*(?::=|=>|=|:)[ \t]*$/i;
+
+/** The short name at [i, end) as a mention, unless it is a path or does not parse. */
+function hubMention(text: string, i: number, end: number): ImageMention | undefined {
+  const token = text.slice(i, end);
   const name = literalName(token);
-  if (name.length === token.length && !IMAGE_KEY_BEFORE.test(lineBefore(text, i - 1))) return undefined;
   if (name.includes('//') || name.includes('..') || isPathLike(token)) return undefined;
   const m = makeMention(text, i, end, 'content-reference');
   return m?.ref ? m : undefined;
 }
-
-/** Before a quoted value: a key naming an image (`image =`, `RedisImage:`, `"image": `, `image_name=`). */
-const IMAGE_KEY_BEFORE = /(?:^|[^A-Za-z0-9_])[A-Za-z0-9_]*image(?:_?name)?["']?\s*(?::=|=>|=|:)\s*$/i;
 
 /** The line's text before `i`, at most 120 characters. */
 function lineBefore(text: string, i: number): string {
