@@ -111,6 +111,11 @@ export function scanOneFile(job: ScanJob, prepared: PreparedRuleSet, settings: S
   return analyzeFile(job, text, bom, prepared, settings);
 }
 
+/** A file whose analysis threw: the core promises not to throw on user text; if it does, that one file is skipped. */
+export function analysisFailed(e: unknown): FileScanResult {
+  return { skipped: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+}
+
 /** The analysis half of scanOneFile: `text` is the file's, without its byte-order mark. */
 export function analyzeFile(job: ScanJob, text: string, bom: boolean, prepared: PreparedRuleSet, settings: ScanSettings): FileScanResult {
   const analysis = analyzeText(text, job.rel, prepared.ruleSet, { maxBytes: job.maxBytes });

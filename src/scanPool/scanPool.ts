@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { RuleSet } from '../core/rules/migrationRule';
-import { analyzeFile, type DecodedText, type FileScanResult, prepareRuleSet, type PreparedRuleSet, type ScanJob, scanOneFile, type ScanSettings } from './scanOneFile';
+import { analysisFailed, analyzeFile, type DecodedText, type FileScanResult, prepareRuleSet, type PreparedRuleSet, type ScanJob, scanOneFile, type ScanSettings } from './scanOneFile';
 import type { BatchMessage, ResultMessage, WorkerInit } from './scanWorker';
 
 export interface ScanPoolOptions extends ScanSettings {
@@ -241,7 +241,7 @@ export class ScanPool {
       try {
         r = scanOneFile(jobs[i], this.local[jobs[i].ruleSet], this.settings);
       } catch (e) {
-        r = { skipped: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+        r = analysisFailed(e);
       }
       sink(i, r);
       if (performance.now() - slice > 15) {
@@ -259,7 +259,7 @@ export class ScanPool {
     try {
       return analyzeFile(job, read.text, read.bom, this.local[job.ruleSet], this.settings);
     } catch (e) {
-      return { skipped: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+      return analysisFailed(e);
     }
   }
 

@@ -3,7 +3,7 @@
  * dist/scanWorker.js next to the CLI and the extension; vscode-free like the pool.
  */
 import { parentPort, workerData } from 'worker_threads';
-import { type FileScanResult, prepareRuleSet, type ScanJob, scanOneFile, type ScanSettings } from './scanOneFile';
+import { analysisFailed, type FileScanResult, prepareRuleSet, type ScanJob, scanOneFile, type ScanSettings } from './scanOneFile';
 import type { RuleSet } from '../core/rules/migrationRule';
 
 export interface WorkerInit {
@@ -46,8 +46,7 @@ if (parentPort) {
       try {
         return scanOneFile(job, prepared[job.ruleSet], init.settings, handBack);
       } catch (e) {
-        // The core promises not to throw on user text; if it does, one file is skipped.
-        return { skipped: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+        return analysisFailed(e);
       }
     });
     port.postMessage({ id: batch.id, results } satisfies ResultMessage);
