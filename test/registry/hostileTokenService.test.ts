@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 
+import type { CliIO } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
 import { RegistryClient } from '../../src/core/registry/registryClient';
 import { type ScriptedServer, answer, startScriptedServer } from '../support/scriptedServer';
 import { TestAgent } from '../support/testAgent';
@@ -60,6 +62,20 @@ describe('a hostile token service', function () {
     assert.ok(Date.now() - t < 5000, `took ${Date.now() - t} ms`);
     // The client hung up soon after the cap, not after the server's 512 MB.
     assert.ok(written < 64 * 1024 * 1024, `the server wrote ${written} bytes before the client hung up`);
+  });
+
+  it('`registry-migrator tags` against it: exit 3 with the reason, in seconds, not after reading 512 MB', async function () {
+    behaviour = 'endless';
+    written = 0;
+    let out = '';
+    let err = '';
+    const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: process.cwd(), env: { PATH: process.env.PATH, HOME: '/nonexistent' }, isTTY: false, signal: new AbortController().signal };
+    const t = Date.now();
+    const code = await main(['tags', `${registry.host}/team/app`], io);
+    assert.strictEqual(code, 3, `exit ${code}\nstdout: ${out}\nstderr: ${err}`);
+    assert.match(err, /the token service for 127\.0\.0\.1:\d+ \(127\.0\.0\.1:\d+\): its answer is larger than 1048576 bytes/);
+    assert.ok(Date.now() - t < 10000, `took ${Date.now() - t} ms`);
+    assert.ok(written < 64 * 1024 * 1024, `the server wrote ${written} bytes`);
   });
 
   it('an answer that never starts times out within the deadline', async function () {

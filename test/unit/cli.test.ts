@@ -302,6 +302,29 @@ describe('CLI', function () {
     assert.match(fs.readFileSync(path.join(threaded, 'p3/f3.yaml'), 'utf8'), /^image: registry\.k8s\.io\/pause:3\.3$/m);
   });
 
+  it('the bundled CLI: scan flags and fix rewrites Docker Hub short names in Go, properties and pom.xml on disk, and leaves chart names alone', () => {
+    const files = {
+      'e2e/images.go': 'package e2e\n\nconst kubectl = "bitnami/kubectl:1.25"\nconst chart = "bitnami/redis"\n',
+      'src/test/resources/application.properties': 'test.redis.image=bitnami/redis:7.2\ntest.chart=bitnami/redis\n',
+      'pom.xml': '<project><build><plugins><plugin><configuration><from><image>bitnami/java:17</image></from></configuration></plugin></plugins></build></project>\n',
+    };
+    const dir = workspace(files);
+    const scan = runBundle(['scan', '--format', 'json'], dir);
+    assert.strictEqual(scan.code, 1, scan.err);
+    assert.deepStrictEqual((JSON.parse(scan.out) as { mentions: { file: string; line: number; text: string }[] }).mentions.map((m) => `${m.file}:${m.line} ${m.text}`).sort(), [
+      'e2e/images.go:3 bitnami/kubectl:1.25',
+      'pom.xml:1 bitnami/java:17',
+      'src/test/resources/application.properties:1 bitnami/redis:7.2',
+    ]);
+    const fix = runBundle(['fix'], dir);
+    assert.strictEqual(fix.code, 0, fix.err);
+    const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+    assert.strictEqual(read('e2e/images.go'), files['e2e/images.go'].replace('"bitnami/kubectl:1.25"', '"bitnamilegacy/kubectl:1.25"'));
+    assert.strictEqual(read('src/test/resources/application.properties'), 'test.redis.image=bitnamilegacy/redis:7.2\ntest.chart=bitnami/redis\n');
+    assert.strictEqual(read('pom.xml'), files['pom.xml'].replace('<image>bitnami/java:17</image>', '<image>bitnamilegacy/java:17</image>'));
+    assert.strictEqual(runBundle(['scan'], dir).code, 0, 'nothing left to flag after fix');
+  });
+
   it('the bundled CLI (dist/cli.js) answers as main() does: exit code, stdout, stderr', async () => {
     const dir = workspace({ 'a.yaml': 'spec:\n  image: k8s.gcr.io/pause:3.2\n', 'b.yaml': 'image: gcr.io/spark-operator/spark:v3.1.1\n' });
     for (const args of [['scan'], ['scan', '--format', 'json'], ['scan', '--format', 'sarif'], ['fix', '--dry-run'], ['scan', '--bogus'], ['nosuch'], ['help'], ['scan', '--help']]) {
