@@ -2,6 +2,7 @@ import type { Finding } from '../analyze';
 import { checkTag } from '../rules/tagPolicy';
 import { templateStart } from '../scan/imageMention';
 import type { Span } from '../text/span';
+import { escapeRegExp } from '../text/escapeRegExp';
 
 /**
  * Applies the tag knowledge of the finding's rules (the first rule of the chain that has
@@ -51,7 +52,7 @@ export function applyTagPolicy(f: Finding): void {
   if (tagPart) {
     f.partReplacements = f.partReplacements?.map((r) => (r.part === tagPart ? { ...r, newText: verdict.newTag! } : r));
   } else if (f.replacement !== null) {
-    f.replacement = f.replacement.replace(new RegExp(`:${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=@|$)`), `:${verdict.newTag}`);
+    f.replacement = f.replacement.replace(new RegExp(`:${escapeRegExp(tag)}(?=@|$)`), `:${verdict.newTag}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { DOCKER_HUB, isDomainComponent, normalizeDomain } from '../reference/imageReference';
 import type { MigrationRule, RuleSet } from './migrationRule';
+import { escapeRegExp as escape } from '../text/escapeRegExp';
 
 /** What a repository name resolves to: the rule that matched it and the final new name. */
 export interface RuleMatch {
@@ -42,7 +43,6 @@ export function normalizeRuleName(from: string, match: MigrationRule['match']): 
   return `${DOCKER_HUB}/${from}`;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function compile(rule: MigrationRule, from: string): CompiledFrom {
   const norm = normalizeRuleName(from, rule.match);

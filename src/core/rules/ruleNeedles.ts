@@ -1,5 +1,6 @@
 import type { RuleSet } from './migrationRule';
 import { normalizeRuleName } from './matchRule';
+import { escapeRegExp as escape } from '../text/escapeRegExp';
 
 /** One literal a reference under a rule always spells out, and how it may be bounded. */
 export interface RuleNeedle {
@@ -66,7 +67,6 @@ export function ruleNeedles(ruleSet: RuleSet): string[] {
   return ruleNeedleList(ruleSet).map((n) => n.text);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Characters of a path component: after a needle ending a component, none may follow. */
 const COMPONENT_END = '(?![a-z0-9._-])';
 /** After an exact rule's name: neither a name character nor a deeper path. */

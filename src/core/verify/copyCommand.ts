@@ -1,4 +1,5 @@
 import type { Verification, VerificationTarget } from './verification';
+import { escapeRegExp } from '../text/escapeRegExp';
 
 /** Single-quotes a word for a POSIX shell: `a'b` -> `'a'\''b'`. */
 export function shellQuote(s: string): string {
@@ -16,7 +17,7 @@ export function copyCommandFor(target: VerificationTarget, v: Pick<Verification,
   if (v.state !== 'missing-at-new' && v.state !== 'different') return undefined;
   const ref = target.old.reference;
   if (/^[a-z0-9]+:[a-f0-9]{32,}$/.test(ref) || ref !== target.new.reference) return undefined;
-  const tags = `^${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  const tags = `^${escapeRegExp(ref)}$`;
   const words = ['registry-migrator', 'copy', target.old.repository, target.new.repository, '--tags', tags];
   if (v.state === 'different') words.push('--force');
   return words.map(shellQuote).join(' ');

@@ -8,6 +8,7 @@ import { SECTION } from '../settings';
 import { parsePinnedEntry, rateLimitReset, tagFilter } from './imageLinks';
 import type { RegistryAccess } from './registryAccess';
 import { type ExplorerNode, type MessageNode, type MoreNode, type RootNode, type TagNode, shortNames, toTreeItem } from './tagNodes';
+import { escapeRegExp } from '../../core/text/escapeRegExp';
 
 /** Tags shown per "Load more…", and the `n` asked of the registry per page. */
 export const PAGE_SIZE = 100;
@@ -171,7 +172,7 @@ export class TagExplorerProvider extends Disposable implements vscode.TreeDataPr
         /* plain text below */
       }
     }
-    return new RegExp(t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+    return new RegExp(escapeRegExp(t), 'i');
   }
 
   /** Marks a tag as being verified (spinner icon). */
