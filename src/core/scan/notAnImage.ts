@@ -46,8 +46,29 @@ const PATH_COMMAND_BEFORE = /(?:^|[\s;&|(`'"$])(?:cd|ls|cat|pushd|mkdir|rmdir|rm
 
 /** True when the token at `i` is an argument of a file command on its line. */
 export function isPathArgument(text: string, i: number): boolean {
-  // Only a short window is read: lastIndexOf over a 5 MB line for every token is quadratic.
-  const window = text.slice(Math.max(0, i - 200), i);
+  return PATH_COMMAND_BEFORE.test(lineBefore(text, i, 200));
+}
+
+/**
+ * The text of i's line before i, at most `max` characters of it: a window, because
+ * lastIndexOf over a 5 MB line for every token is quadratic.
+ */
+export function lineBefore(text: string, i: number, max: number): string {
+  const window = text.slice(Math.max(0, i - max), i);
   const nl = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('\r'));
-  return PATH_COMMAND_BEFORE.test(nl === -1 ? window : window.slice(nl + 1));
+  return nl === -1 ? window : window.slice(nl + 1);
+}
+
+/** Keys of virtual-machine images: Azure Pipelines `vmImage`, Travis `osx_image`, GCE `source_image`. */
+const VM_IMAGE_KEYS = new Set(['vmImage', 'osx_image', 'os_image', 'source_image', 'machine_image', 'machineImage', 'windowsImage', 'nodeImage', 'baseImageVersion']);
+/**
+ * A filter before VM_IMAGE_KEYS.has, which hashes the key: asked for every key of a file,
+ * the Set was the hottest line of the YAML finder. Every such key says "mage" (checked
+ * here, so a key added without it only turns the filter off).
+ */
+const mayBeVmImageKey = [...VM_IMAGE_KEYS].every((k) => k.includes('mage')) ? (key: string) => key.includes('mage') : () => true;
+
+/** A key that names a virtual machine's image, not a container's (`vmImage`, `source_image`). */
+export function isVmImageKey(key: string): boolean {
+  return mayBeVmImageKey(key) && VM_IMAGE_KEYS.has(key);
 }

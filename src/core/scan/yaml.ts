@@ -3,6 +3,7 @@ import type { FileFormat } from './fileFormat';
 import type { FinderContext } from './finder';
 import { ARG_KEYS, type ShapeSink, argList, argoKustomizeImage, dockerImageRef, driverOpts, specialScalar, withArtifact } from './yaml/yamlShapes';
 import { type YMap, type YNode, type YScalar, type YSeq, mapGet, parseYamlTree, readYamlTree } from './yaml/yamlTree';
+import { isVmImageKey } from './notAnImage';
 
 /**
  * Image references in YAML: Kubernetes and CRD manifests, Helm values (inline and split
@@ -90,15 +91,6 @@ function endsWithImage(key: string, extra: number): boolean {
 }
 
 const SCRIPT_KEYS = new Set(['script', 'before_script', 'after_script']);
-
-/** Keys of virtual-machine images: Azure Pipelines `vmImage`, Travis `osx_image`, GCE `source_image`. */
-const VM_IMAGE_KEYS = new Set(['vmImage', 'osx_image', 'os_image', 'source_image', 'machine_image', 'machineImage', 'windowsImage', 'nodeImage', 'baseImageVersion']);
-/**
- * A filter before VM_IMAGE_KEYS.has, which hashes the key: asked for every key of a file,
- * the Set was the hottest line of the YAML finder. Every such key says "mage" (checked
- * here, so a key added without it only turns the filter off).
- */
-const mayBeVmImageKey = [...VM_IMAGE_KEYS].every((k) => k.includes('mage')) ? (key: string) => key.includes('mage') : () => true;
 
 
 /** Fields only Cloud Build steps have (https://cloud.google.com/build/docs/build-config-file-schema). */
@@ -265,7 +257,7 @@ class YamlFinder {
     const path = this.path;
     const parentKey = path.length > 0 ? path[path.length - 1] : '';
     if (v.t === 'scalar' && specialScalar(this.sink, key, v, parentKey, this.docKind, this.docApi)) return;
-    if (parentKey === 'machine' || (mayBeVmImageKey(key) && VM_IMAGE_KEYS.has(key))) return; // CircleCI `machine: {image: ubuntu-2204:…}`, Azure `vmImage`: VM images
+    if (parentKey === 'machine' || isVmImageKey(key)) return; // CircleCI `machine: {image: ubuntu-2204:…}`, Azure `vmImage`: VM images
     // GitLab job names (`build-image:`, `.docker_image:`) are keys of jobs, not images.
     if (f === 'gitlab-ci' && path.length === 0 && key !== 'image' && key !== 'services') {
       return;
