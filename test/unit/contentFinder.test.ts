@@ -83,6 +83,25 @@ describe('content finder: every text file', () => {
     });
   }
 
+  it('a Docker Hub short name under an exact-repository rule (no namespace to end in /), and nothing beside it', () => {
+    const prefixes = ['docker.io/kubeflow/spark-operator', 'docker.io/flannelcni/flannel'];
+    const text = 'a = "kubeflow/spark-operator:v1beta2-1.3.8-3.1.1"\nb = "flannelcni/flannel:v0.20.0"\nimage: kubeflow/spark-operator\nc = "kubeflow/spark-operator/x:1"\nd = "kubeflow/spark-operator-x:1"\ne = "kubeflow/notebooks:1"\n';
+    const found = findContentMentions(text, prefixes, []);
+    assertSpansMatch(text, found);
+    // Under a prefix as the host path reads it (the rule decides: /x is not the exact name).
+    assert.deepStrictEqual(found.map((m) => m.text), ['kubeflow/spark-operator:v1beta2-1.3.8-3.1.1', 'flannelcni/flannel:v0.20.0', 'kubeflow/spark-operator', 'kubeflow/spark-operator/x:1']);
+    // With the built-in rules, end to end: the exact names are deprecated references with a fix.
+    const a = analyzeText(text, 'deploy/images.go', ruleSet);
+    assert.deepStrictEqual(a.findings.map((f) => `${f.mention.text} ${f.rule.id}`), ['kubeflow/spark-operator:v1beta2-1.3.8-3.1.1 SO-DOCKERIO', 'flannelcni/flannel:v0.20.0 FLANNELCNI', 'kubeflow/spark-operator SO-DOCKERIO']);
+  });
+
+  it('image keys: dashed and dotted keys are image keys, a virtual machine\'s are not', () => {
+    const text = 'my-image-name: bitnami/redis\npacker.source_image = "bitnami/redis"\n<vmImage>bitnami/redis</vmImage>\nsource_image=bitnami/redis\n';
+    const found = findContentMentions(text, PREFIXES, []);
+    assert.deepStrictEqual(found.map((m) => m.text), ['bitnami/redis']);
+    assert.strictEqual(found[0].span.start, text.indexOf('bitnami/redis'));
+  });
+
   it('bare hosts and namespaces are notes with the new namespace, never rewrites', () => {
     for (const text of ['Use `registry.k8s.io` instead of `k8s.gcr.io`.\n', 'FROM gcr.io/google-containers\n', 'mirror: gcr.io/google_containers\n']) {
       for (const file of ['notes.txt', 'README.md', 'Dockerfile', 'x.yaml']) {
@@ -122,6 +141,7 @@ describe('content finder: every text file', () => {
     { name: 'a 100,000-line TOML', build: () => Array.from({ length: 100_000 }, (_, i) => (i % 100 === 0 ? `image${i} = "k8s.gcr.io/img${i % 50}:v${i}"` : `key${i} = "value ${i} for k8s.gcr.io"`)).join('\n') },
     { name: '5 MB of one host name repeated without separators', build: () => 'k8s.gcr.io'.repeat(500_000) },
     { name: 'mixed CRLF and lone CR, 5 MB', build: () => ('a = "k8s.gcr.io/a:1"\r\n' + 'b = "x"\r'.repeat(100)).repeat(6_000) },
+    { name: 'a 7 MB line of quoted short names with unclosed templates', build: () => '"bitnami/x:${T" image="bitnami/y:{{ v" <image>bitnami/z</image> '.repeat(120_000) },
   ];
   itRunsWithin(5000, bounded, (text) => {
     const a = analyzeText(text, 'big.toml', ruleSet, { maxBytes: 64 * 1024 * 1024 });

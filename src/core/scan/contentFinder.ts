@@ -1,6 +1,7 @@
 import type { Span } from '../text/span';
 import { type ImageMention, makeMention } from './imageMention';
-import { isPathArgument, isPathLike } from './notAnImage';
+import { isPathArgument, isPathLike, isVmImageKey, lineBefore } from './notAnImage';
+import { escapeRegExp } from '../text/escapeRegExp';
 
 /** Characters of a reference token: name, tag and digest. */
 const REF_CHAR = /[A-Za-z0-9._\-/:@]/;
@@ -58,18 +59,31 @@ export function findContentMentions(text: string, prefixes: readonly string[], e
     }
   }
   if (hub) {
-    for (const [re, read] of [[hub.quoted, quotedHubName], [hub.keyed, keyedHubName]] as const) {
-      re.lastIndex = 0;
-      for (let r = re.exec(text); r !== null; r = re.exec(text)) {
-        const i = r.index + 1;
-        covered ??= coveredRanges(existing);
-        if (overlaps(covered, i, i + 1)) continue;
-        const m = read(text, i, text[r.index]);
-        if (m && !overlaps(covered, m.span.start, m.span.end)) out.push(m);
-      }
+    hub.start.lastIndex = 0;
+    for (let r = hub.start.exec(text); r !== null; r = hub.start.exec(text)) {
+      const i = r.index + 1;
+      covered ??= coveredRanges(existing);
+      if (overlaps(covered, i, i + 1)) continue;
+      const before = text[r.index];
+      const m = before === '"' || before === "'" || before === '`' ? quotedHubName(text, i, before, hub.under) : keyedHubName(text, i, before, hub.under);
+      if (m && !overlaps(covered, m.span.start, m.span.end)) out.push(m);
     }
   }
   return out;
+}
+
+/**
+ * A Docker Hub name without its host, quoted whole (findContentMentions): `quote` opened
+ * at i - 1 and closes right after the token; it carries a tag or digest, or an image key
+ * is given it on its line.
+ */
+function quotedHubName(text: string, i: number, quote: string, under: readonly string[]): ImageMention | undefined {
+  const end = tokenEnd(text, i);
+  if (text[end] !== quote) return undefined;
+  const token = text.slice(i, end);
+  const literal = literalName(token);
+  if (literal.length === token.length && !imageKeyBefore(lineBefore(text, i - 1, 120))) return undefined;
+  return hubMention(text, i, end, literal, under);
 }
 
 /**
@@ -77,18 +91,19 @@ export function findContentMentions(text: string, prefixes: readonly string[], e
  * properties line (`image=bitnami/redis:7`, `app.image: bitnami/redis`) up to the end of
  * its value, or an XML element (`<image>bitnami/java:11</image>`, Jib's `<from>`).
  */
-function keyedHubName(text: string, i: number, before: string): ImageMention | undefined {
-  let end = tokenEnd(text, i);
-  // A trailing separator ends a sentence, not a value (`see image: bitnami/redis:7.`).
-  while (end > i && /[.:,/\-]/.test(text[end - 1])) end--;
-  const line = lineBefore(text, i);
+function keyedHubName(text: string, i: number, before: string, under: readonly string[]): ImageMention | undefined {
+  const end = tokenEnd(text, i);
+  // Ending in a separator, it is prose (`see image: bitnami/redis:7.`), not a value.
+  if (/[.:,/\-]/.test(text[end - 1])) return undefined;
+  const line = lineBefore(text, i, 120);
   if (before === '>') {
     const tag = XML_IMAGE_TAG_BEFORE.exec(line)?.[1];
-    if (!tag || !text.startsWith(`</${tag}>`, end)) return undefined;
-  } else if (!IMAGE_KEY_BEFORE.test(line) || !valueEndsAt(text, end)) {
+    if (!tag || isVmImageKey(tag) || !text.startsWith(`</${tag}>`, end)) return undefined;
+  } else if (!imageKeyBefore(line) || !valueEndsAt(text, end)) {
     return undefined;
   }
-  return hubMention(text, i, end);
+  const token = text.slice(i, end);
+  return hubMention(text, i, end, literalName(token), under);
 }
 
 /** The unquoted value ends at `end`: blanks, then the line's end, a comment or a separator. */
@@ -102,36 +117,26 @@ function valueEndsAt(text: string, end: number): boolean {
 /** An XML element whose name ends in `image`, opened right before the value. */
 const XML_IMAGE_TAG_BEFORE = /<([A-Za-z0-9_.:-]*image)>[ \t]*$/i;
 
-/**
- * A Docker Hub name without its host, quoted whole (findContentMentions): `quote` opened
- * at i - 1 and closes right after the token; it carries a tag or digest, or an image key
- * is assigned it on its line.
- */
-function quotedHubName(text: string, i: number, quote: string): ImageMention | undefined {
-  const end = tokenEnd(text, i);
-  if (text[end] !== quote) return undefined;
-  const token = text.slice(i, end);
-  if (literalName(token).length === token.length && !IMAGE_KEY_BEFORE.test(lineBefore(text, i - 1))) return undefined;
-  return hubMention(text, i, end);
+/** A key naming an image, right before its value: `image =`, `RedisImage:`, `"image": `, `app.image=`, `image-name :=`. */
+const IMAGE_KEY_BEFORE = /(?:^|[^A-Za-z0-9_.-])(?:[A-Za-z0-9_-]*\.)*([A-Za-z0-9_-]*image(?:[_-]?name)?)["']?[ \t]*(?::=|=>|=|:)[ \t]*$/i;
+
+/** `line` ends with an image key and its `=` or `:`; not a virtual machine's (`source_image =`). */
+function imageKeyBefore(line: string): boolean {
+  const key = IMAGE_KEY_BEFORE.exec(line)?.[1];
+  return key !== undefined && !isVmImageKey(key);
 }
 
-/** A key naming an image, right before its value: `image =`, `RedisImage:`, `"image": `, `app.image=`, `image_name :=`. */
-const IMAGE_KEY_BEFORE = /(?:^|[^A-Za-z0-9_.-])[A-Za-z0-9_.-]*image(?:_?name)?["']?[ \t]*(?::=|=>|=|:)[ \t]*$/i;
-
-/** The short name at [i, end) as a mention, unless it is a path or does not parse. */
-function hubMention(text: string, i: number, end: number): ImageMention | undefined {
-  const token = text.slice(i, end);
-  const name = literalName(token);
-  if (name.includes('//') || name.includes('..') || isPathLike(token)) return undefined;
+/**
+ * The short name at [i, end) as a mention: it has a namespace, and with docker.io before it
+ * is under one of `under` (`kubeflow/spark-operator:v1` under docker.io/kubeflow/spark-operator,
+ * not `kubeflow/spark-operator/x:1`); not a path; and it parses.
+ */
+function hubMention(text: string, i: number, end: number, literal: string, under: readonly string[]): ImageMention | undefined {
+  if (!literal.includes('/') || literal.includes('//') || literal.includes('..')) return undefined;
+  const name = `docker.io/${literal.toLowerCase()}`;
+  if (!under.some((p) => name === p || name.startsWith(p + '/'))) return undefined;
   const m = makeMention(text, i, end, 'content-reference');
   return m?.ref ? m : undefined;
-}
-
-/** The line's text before `i`, at most 120 characters. */
-function lineBefore(text: string, i: number): string {
-  const window = text.slice(Math.max(0, i - 120), i);
-  const nl = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('\r'));
-  return nl === -1 ? window : window.slice(nl + 1);
 }
 
 interface Hosts {
@@ -139,11 +144,13 @@ interface Hosts {
   /** Any of the hosts (global; findContentMentions resets lastIndex, it never nests). */
   anyHost: RegExp;
   /**
-   * Where a Docker Hub name under a prefix starts, written without its host (`bitnami/…`
-   * for docker.io/bitnami), after a quote or after `=`, `:`, `>` or a blank (the character
-   * before is part of the match); undefined when no prefix is on Docker Hub.
+   * Docker Hub names under a prefix written without their host (`bitnami/…` for
+   * docker.io/bitnami, `kubeflow/spark-operator:…`): `start` finds where one may start,
+   * after a quote (quotedHubName) or after `=`, `:`, `>` or a blank (keyedHubName), the
+   * character before being part of the match; `under`, the prefixes themselves. Undefined
+   * when no prefix is on Docker Hub.
    */
-  hub: { quoted: RegExp; keyed: RegExp } | undefined;
+  hub: { start: RegExp; under: string[] } | undefined;
 }
 
 const hostCache = new WeakMap<readonly string[], Hosts>();
@@ -154,13 +161,14 @@ function hostsOf(prefixes: readonly string[]): Hosts {
   if (r) return r;
   const norm = [...new Set(prefixes.map((p) => p.toLowerCase().replace(/\/+$/, '')))].filter((p) => p.includes('.'));
   const hosts = [...new Set(norm.map((p) => p.split('/')[0]))];
-  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // `docker.io/bitnami` is written `bitnami/…`; `docker.io/library/x` as `x`, too loose to read.
-  const hub = norm.filter((p) => p.startsWith('docker.io/') && !p.startsWith('docker.io/library/')).map((p) => p.slice('docker.io/'.length));
+  const hub = norm.filter((p) => p.startsWith('docker.io/') && !p.startsWith('docker.io/library/'));
+  const short = hub.map((p) => escapeRegExp(p.slice('docker.io/'.length))).join('|');
   r = {
     hosts: hosts.map((host) => ({ host, under: norm.filter((p) => p === host || p.startsWith(host + '/')) })),
-    anyHost: new RegExp(hosts.map(escape).join('|') || '(?!)', 'g'),
-    hub: hub.length ? { quoted: new RegExp(`["'\`](?:${hub.map(escape).join('|')})/`, 'g'), keyed: new RegExp(`[=:> \t](?:${hub.map(escape).join('|')})/`, 'g') } : undefined,
+    anyHost: new RegExp(hosts.map(escapeRegExp).join('|') || '(?!)', 'g'),
+    // The name ends there or goes on with a path, tag or digest: not `bitnamilegacy/…`.
+    hub: hub.length ? { start: new RegExp(`[=:> \t"'\`](?:${short})(?![A-Za-z0-9._-])`, 'g'), under: hub } : undefined,
   };
   hostCache.set(prefixes, r);
   return r;
@@ -223,17 +231,20 @@ function tokenEnd(text: string, p: number): number {
 function templateClose(text: string, p: number): number {
   if (text.startsWith('${', p)) return closeAt(text, p, '}');
   if (text.startsWith('$(', p)) return closeAt(text, p, ')');
-  if (text.startsWith('{{', p)) {
-    const e = text.indexOf('}}', p);
-    return e === -1 || e - p > 200 || text.slice(p, e).includes('\n') ? -1 : e + 2;
-  }
+  if (text.startsWith('{{', p)) return closeAt(text, p, '}}');
   const v = /^\$[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(p, p + 64));
   return v ? p + v[0].length : -1;
 }
 
-function closeAt(text: string, p: number, ch: string): number {
-  const e = text.indexOf(ch, p);
-  return e === -1 || e - p > 200 || text.slice(p, e).includes('\n') ? -1 : e + 1;
+/**
+ * After `close`, when it ends the template part at `p` within 200 characters on its line;
+ * else -1. Only that window is searched: an unclosed `${` before every reference of a 5 MB
+ * line would otherwise search to its end each time.
+ */
+function closeAt(text: string, p: number, close: string): number {
+  const window = text.slice(p, p + 200 + close.length);
+  const e = window.indexOf(close);
+  return e === -1 || window.slice(0, e).includes('\n') ? -1 : p + e + close.length;
 }
 
 function isTemplateEnd(text: string, end: number): boolean {
