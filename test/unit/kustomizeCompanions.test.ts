@@ -152,6 +152,8 @@ describe('companion edits: Bitnami charts get global.security.allowInsecureImage
     ['global: as a scalar', 'global: yes\nimage:\n  repository: bitnami/redis\n'],
     ['global.security: as a sequence', 'global:\n  security:\n  - a\nimage:\n  repository: bitnami/redis\n'],
     ['indentation no key explains', '  stray: 1\nimage:\n  repository: bitnami/redis\n'],
+    ['global: with its empty value on a line of its own', 'global:\n  ~\nimage:\n  repository: bitnami/redis\n'],
+    ['global: with null on a line of its own, CRLF', 'global:\r\n  null\r\nimage:\r\n  repository: bitnami/redis\r\n'],
   ];
   for (const [name, text] of untouched) {
     it(`no companion for ${name}; the image is still rewritten`, function () {

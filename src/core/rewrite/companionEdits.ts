@@ -134,6 +134,8 @@ function plan(text: string, root: YMap, c: CompanionEdit): PlannedCompanion | nu
   const step = childColumn - keyColumn > 0 ? ' '.repeat(childColumn - keyColumn) : unit;
   const lines = rest.map((k, i) => `${' '.repeat(childColumn)}${step.repeat(i)}${k}:${i === rest.length - 1 ? ` ${c.value}` : ''}`);
   const empty = map ? undefined : keyEntry.value;
+  // `global:\n  ~`: the empty value on a line of its own; the children would go before it.
+  if (empty?.t === 'scalar' && empty.start > lineEnd) return null;
   if (empty?.t === 'scalar') {
     // `global: ~`, `null` or `""`: the empty value goes, or the children would be part of a
     // scalar (invalid YAML). A comment after it stays on the key's line.
