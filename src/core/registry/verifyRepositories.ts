@@ -192,7 +192,8 @@ export async function verifyRepositories(client: RegistryClient, oldRepo: Reposi
   const newSet = new Set(newList.filter(keep));
   const tags = sortTags(new Set([...oldSet, ...newSet]));
   const keepAll = opts.keep !== 'problems';
-  const results: (TagParity | undefined)[] = new Array<TagParity | undefined>(tags.length);
+  // By index; with `problems`, only those, and the holes dropped at the end.
+  const results: TagParity[] = new Array<TagParity>(tags.length);
   let done = 0;
   opts.onProgress?.(0, tags.length);
   await runPool(tags, opts.concurrency ?? 16, async (tag, i) => {
@@ -203,18 +204,12 @@ export async function verifyRepositories(client: RegistryClient, oldRepo: Reposi
       r = await compareTag(client, oldRepo, newRepo, tag, oldSet.has(tag), newSet.has(tag), opts.signal);
     }
     if (keepAll || r.status !== 'identical') results[i] = r;
+    // Counted here, where each status is known, not inferred from what was kept.
+    summary.total++;
+    if (r.status === 'only-in-new') summary.onlyInNew++;
+    else summary[r.status]++;
     opts.onResult?.(r, i);
     opts.onProgress?.(++done, tags.length);
   });
-  const kept: TagParity[] = [];
-  for (const r of results) {
-    if (r === undefined) continue;
-    kept.push(r);
-    if (r.status === 'only-in-new') summary.onlyInNew++;
-    else summary[r.status]++;
-  }
-  summary.total = tags.length;
-  // What was not kept is identical.
-  summary.identical += tags.length - kept.length;
-  return { results: kept, summary };
+  return { results: keepAll ? results : results.filter((r) => r !== undefined), summary };
 }
