@@ -15,6 +15,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** stderr is a terminal: progress bars and colour are allowed there. */
   isTTY: boolean;
+  /** stdout is a terminal too (then a bar on stderr would draw over output streamed meanwhile). */
+  outIsTTY?: boolean;
   /** Aborted on SIGINT. */
   signal: AbortSignal;
 }

@@ -63,6 +63,7 @@ if (require.main === module) {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stderr.isTTY),
+    outIsTTY: Boolean(process.stdout.isTTY),
     signal: controller.signal,
   };
   main(process.argv.slice(2), io).then(

@@ -99,14 +99,25 @@ export class InOrderArrayField {
     private readonly backedUp: () => boolean = () => false,
   ) {}
 
+  /** After abandon(): the work failed, and nothing more is written. */
+  private abandoned = false;
+
   put(index: number, item: unknown): void {
+    if (this.abandoned) return;
     this.values[index] = item;
     while (this.ready < this.values.length && this.values[this.ready] !== undefined) this.ready++;
     if (this.ready - this.written >= 1000 && !this.backedUp()) this.writeTo(this.ready);
   }
 
-  async finish(drain: (() => Promise<void>) | undefined): Promise<JsonObjectWriter> {
-    if (this.ready !== this.values.length) throw new Error(`InOrderArrayField: item ${this.ready} of ${this.values.length} never came`);
+  /** The work failed: what is still running may put more, and none of it is written. */
+  abandon(): void {
+    this.abandoned = true;
+    this.values.length = 0;
+  }
+
+  /** `total`: how many items there are (the last ones may never have come); default, up to the highest index put. */
+  async finish(drain: (() => Promise<void>) | undefined, total = this.values.length): Promise<JsonObjectWriter> {
+    if (this.ready !== total || this.values.length !== total) throw new Error(`InOrderArrayField: item ${this.ready} of ${total} never came`);
     while (this.written < this.values.length) {
       this.writeTo(Math.min(this.values.length, this.written + 1000));
       if (drain) await drain();

@@ -4,16 +4,17 @@ import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { copyRepository } from '../../src/core/registry/copyRepository';
 import { RegistryClient, type Repository } from '../../src/core/registry/registryClient';
+import { sortTags } from '../../src/core/registry/sortTags';
 import { verifyRepositories } from '../../src/core/registry/verifyRepositories';
 import { type RegistryProxy, startRegistryProxy } from '../support/registryProxy';
 import { freePort, type RunningRegistry, startRegistry } from '../support/registryProcess';
 import { AMD64, ARM64, indexImage, pushTestImage, singleImage } from '../support/testImages';
 import { TestAgent } from '../support/testAgent';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], tty: Partial<Pick<CliIO, 'isTTY' | 'outIsTTY'>> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: process.cwd(), env: { PATH: process.env.PATH, HOME: '/nonexistent' }, isTTY: false, signal: new AbortController().signal };
+  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: process.cwd(), env: { PATH: process.env.PATH, HOME: '/nonexistent' }, isTTY: false, signal: new AbortController().signal, ...tty };
   const code = await main(argv, io);
   return { code, out, err };
 }
@@ -112,7 +113,19 @@ describe('verify and copy as a CI gate (exit codes 0/1/2/3)', function () {
     const report = JSON.parse(json.out) as { results: { tag: string; status: string }[]; summary: { total: number; identical: number }; gate: { reason: string } };
     assert.deepStrictEqual(report.results.map((x) => `${x.tag} ${x.status}`).sort(), ['1.0.0 identical', '1.1.0 error', '3.0.0 missing', 'latest identical']);
     assert.deepStrictEqual([report.summary.total, report.summary.identical], [4, 2]);
+    const tags = report.results.map((x) => x.tag);
+    assert.deepStrictEqual(tags, sortTags(tags), 'streamed in verify\'s tag order');
     assert.ok(text.out.endsWith(`gate: ${report.gate.reason}\n`), `text: ${text.out.slice(-200)}\njson gate: ${report.gate.reason}`);
+  });
+
+  it('verify --format json on a terminal draws no progress bar over the streamed results; with stdout elsewhere it does', async function () {
+    const argv = ['verify', `${reg.host}/gate/old`, `${reg.host}/gate/new`, '--format', 'json'];
+    const both = await run(argv, { isTTY: true, outIsTTY: true });
+    assert.doesNotMatch(both.err, /\r\[/, 'a bar on the terminal the JSON goes to');
+    assert.ok(JSON.parse(both.out).results.length > 0);
+    const piped = await run(argv, { isTTY: true, outIsTTY: false });
+    assert.match(piped.err, /\r\[#*\.*\] \d+\/\d+ tags/, 'the bar on stderr when stdout is a pipe');
+    assert.strictEqual(piped.out, both.out);
   });
 
   it('a digest prints as repo@sha256:…, never repo:sha256:…', async function () {

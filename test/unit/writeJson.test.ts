@@ -100,6 +100,18 @@ describe('writeJson', () => {
       holey.put(1, results[1]);
       await assert.rejects(holey.finish(undefined), /item 0 of 2 never came/);
     });
+    it('the last items that never came are an error too, given the total; abandon() writes nothing more', async () => {
+      const short = new InOrderArrayField(() => undefined, 'results');
+      short.put(0, results[0]);
+      short.put(1, results[1]);
+      await assert.rejects(short.finish(undefined, 3), /item 2 of 3 never came/);
+      const chunks: string[] = [];
+      const f = new InOrderArrayField((t) => chunks.push(t), 'results');
+      for (let i = 0; i < 999; i++) f.put(i, results[i]);
+      f.abandon();
+      for (let i = 999; i < 2500; i++) f.put(i, results[i]);
+      assert.deepStrictEqual(chunks, [], 'nothing written after abandon(), though a thousand were then in');
+    });
   });
   it('arrayItemsText writes any items as the per-item stringify did: primitives, undefined, empty containers, escapes', () => {
     const items: unknown[] = [1, 'a"\\\n\u2028', null, undefined, true, [], {}, [[]], { k: undefined, u: [undefined], d: new Date(0) }, '\ud800'];

@@ -67,7 +67,7 @@ function gateLine(gate: GateVerdict): string {
  * summary and the gate, once the verify is done.
  */
 async function endReportJson(io: CliIO, results: InOrderArrayField, report: VerifyReport, gate: GateVerdict): Promise<void> {
-  const w = await results.finish(io.drain);
+  const w = await results.finish(io.drain, report.summary.total);
   w.field('summary', report.summary);
   w.field('gate', gate);
   w.end();
@@ -94,13 +94,21 @@ export const verifyCommand: Command = {
     if (!oldRepo.ok) throw new UsageError(`OLD_REPO: ${oldRepo.error.message}`);
     if (!newRepo.ok) throw new UsageError(`NEW_REPO: ${newRepo.error.message}`);
     const { client, close } = createDefaultRegistryClient({ ...registryClientOptions(options, io), concurrency, githubToken: true });
-    const bar = io.isTTY ? progressBar(io) : undefined;
+    // JSON results stream while the tags are compared: on one terminal, the bar would draw over them.
+    const bar = io.isTTY && !(format === 'json' && io.outIsTTY) ? progressBar(io) : undefined;
     try {
-      const results = format === 'json' ? new InOrderArrayField((t) => io.out(t), 'results', io.backedUp) : undefined;
+      const results = format === 'json' ? new InOrderArrayField((t) => io.out(t), 'results', () => io.backedUp?.() ?? false) : undefined;
       const onResult = results && ((r: TagParity, i: number) => results.put(i, r));
       // JSON takes every result from onResult; the report keeps what the gate reads.
       const keep = results ? 'problems' : 'all';
-      const report = await verifyRepositories(client, oldRepo.value, newRepo.value, { ...selection, concurrency, signal: io.signal, onProgress: bar?.update, onResult, keep });
+      let report: VerifyReport;
+      try {
+        report = await verifyRepositories(client, oldRepo.value, newRepo.value, { ...selection, concurrency, signal: io.signal, onProgress: bar?.update, onResult, keep });
+      } catch (e) {
+        // Comparisons still running must not go on writing after the error.
+        results?.abandon();
+        throw e;
+      }
       bar?.clear();
       // Nothing compared is not a proof: an empty repository or a --tags typo exits 1.
       const gate = verifyGate(report, { exact: options.exact === true });
