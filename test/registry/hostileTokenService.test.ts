@@ -36,7 +36,6 @@ describe('a hostile token service', function () {
           if (!res.write(chunk)) return void res.once('drain', pump);
         }
       };
-      res.on('close', () => undefined);
       pump();
     });
     registry = await startScriptedServer((req, res) => {
