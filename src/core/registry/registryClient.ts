@@ -122,7 +122,8 @@ export function sha256Digest(bytes: Uint8Array): string {
 }
 
 
-type HostAuth = { kind: 'bearer'; realm: URL; service?: string } | { kind: 'basic' };
+/** How a host authenticates, once its challenge is known; Basic keeps its header, built once. */
+type HostAuth = { kind: 'bearer'; realm: URL; service?: string } | { kind: 'basic'; header: string };
 
 /**
  * Talks to OCI / Docker registries over an injected undici Dispatcher.
@@ -280,7 +281,7 @@ export class RegistryClient {
       if (!c?.username || !c.password) {
         throw new RegistryError('unauthorized', `${host} asks for a username and password, and none was found (${this.noCredentialHint(host, scope.endsWith(',push'))})`, 401);
       }
-      this.hostAuth.set(host, { kind: 'basic' });
+      this.hostAuth.set(host, { kind: 'basic', header: 'Basic ' + Buffer.from(`${c.username}:${c.password}`).toString('base64') });
       return;
     }
     throw new RegistryError('unauthorized', `${host} answered 401 without a usable WWW-Authenticate challenge`, 401);
@@ -321,9 +322,8 @@ export class RegistryClient {
   private authorizationFor(host: string, scope: string, signal?: AbortSignal): string | undefined | Promise<string | undefined> {
     const auth = this.hostAuth.get(host);
     if (!auth) return undefined;
-    if (auth.kind === 'basic') {
-      return this.credentialsFor(host, signal).then((c) => (c?.username && c.password ? 'Basic ' + Buffer.from(`${c.username}:${c.password}`).toString('base64') : undefined));
-    }
+    // Built from the credential when the challenge came (onChallenge): no promise per request.
+    if (auth.kind === 'basic') return auth.header;
     const key = this.tokenKey(auth, scope);
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.value}`;
